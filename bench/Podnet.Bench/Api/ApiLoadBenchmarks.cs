@@ -1,0 +1,113 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Podnet.Cluster.Api.Defaulting;
+using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Serialization;
+using Podnet.Cluster.Api.Store;
+using Podnet.Cluster.Api.Validation;
+
+namespace Podnet.Bench.Api;
+
+/// <summary>
+/// Issue 2's load targets for the object model: parse + default + validate a 5000-node / 10,000-Deployment
+/// (150,000 replicas) / 10,000-Service cluster, parse 150,000 explicit Pods, apply the cluster into the
+/// SQLite store, and list 1000 pods from a store. One cold iteration each (these are big, single-shot jobs).
+/// Peak memory is printed by the GlobalCleanup (<c>Process.PeakWorkingSet64</c>).
+/// </summary>
+[SimpleJob(RunStrategy.ColdStart, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+[MemoryDiagnoser]
+public class ApiLoadBenchmarks
+{
+    private string _clusterYaml = "";
+    private string _podsYaml = "";
+    private string _dir = "";
+    private SqliteObjectStore? _thousandPods;
+
+    /// <summary>Generates the inputs.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _clusterYaml = ClusterGenerator.ClusterYaml(ClusterGenerator.Large);
+        _podsYaml = ClusterGenerator.PodsYaml(150_000);
+        _dir = Path.Combine(Path.GetTempPath(), "podnet-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        _thousandPods = new SqliteObjectStore(Path.Combine(_dir, "thousand.db"));
+        var pods = ManifestReader.ReadText("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n---\n" +
+            ClusterGenerator.PodsYaml(1000).Replace("namespace: ns-", "namespace: default\n  annotations:\n    ns: ns-", StringComparison.Ordinal), "pods.yaml");
+        _thousandPods.Apply(pods.Items.Select(i => (i.Object, (string?)i.Source)));
+    }
+
+    /// <summary>Removes the temporary databases and prints the peak working set.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _thousandPods?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        Console.WriteLine($"// PeakWorkingSet64: {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB");
+    }
+
+    /// <summary>Parse, default and validate the large cluster.</summary>
+    [Benchmark]
+    public int LoadCluster()
+    {
+        var set = ManifestReader.ReadText(_clusterYaml, "cluster.yaml");
+        var errors = 0;
+        foreach (var o in set.Objects)
+        {
+            errors += ObjectValidator.Validate(ObjectDefaulter.Default(o)).Count;
+        }
+
+        if (errors > 0 || set.Errors.Count > 0)
+        {
+            throw new InvalidOperationException("generated cluster is invalid");
+        }
+
+        return set.Items.Count;
+    }
+
+    /// <summary>Parse, default and validate 150,000 explicit pods.</summary>
+    [Benchmark]
+    public int LoadPods()
+    {
+        var set = ManifestReader.ReadText(_podsYaml, "pods.yaml");
+        var errors = 0;
+        foreach (var o in set.Objects)
+        {
+            errors += ObjectValidator.Validate(ObjectDefaulter.Default(o)).Count;
+        }
+
+        if (errors > 0 || set.Items.Count != 150_000)
+        {
+            throw new InvalidOperationException("generated pods are invalid");
+        }
+
+        return set.Items.Count;
+    }
+
+    /// <summary>Parse and apply the large cluster into a fresh SQLite store (one transaction).</summary>
+    [Benchmark]
+    public int ApplyClusterToStore()
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N") + ".db");
+        using var store = new SqliteObjectStore(path);
+        var set = ManifestReader.ReadText(_clusterYaml, "cluster.yaml");
+        var ns = set.Items.Where(i => i.Object.Kind == "Namespace").Select(i => (i.Object, (string?)i.Source));
+        var rest = set.Items.Where(i => i.Object.Kind != "Namespace").Select(i => (i.Object, (string?)i.Source));
+        var results = store.Apply(ns.Concat(rest));
+        if (results.Any(r => !r.Succeeded))
+        {
+            throw new InvalidOperationException(results.First(r => !r.Succeeded).Error);
+        }
+
+        return results.Count;
+    }
+
+    /// <summary>List 1000 pods (all namespaces) from an existing store, opening it first as a CLI process would.</summary>
+    [Benchmark]
+    public int ListThousandPods()
+    {
+        using var store = new SqliteObjectStore(Path.Combine(_dir, "thousand.db"));
+        return store.List(KindRegistry.Resolve("pods")!).Count;
+    }
+}
