@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Podnet.Cluster.Api.Defaulting;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
@@ -14,10 +17,25 @@ namespace Podnet.Bench.Api;
 /// SQLite store, and list 1000 pods from a store. One cold iteration each (these are big, single-shot jobs).
 /// Peak memory is printed by the GlobalCleanup (<c>Process.PeakWorkingSet64</c>).
 /// </summary>
-[SimpleJob(RunStrategy.ColdStart, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+[Config(typeof(SingleShotInProcess))]
 [MemoryDiagnoser]
 public class ApiLoadBenchmarks
 {
+    /// <summary>One cold iteration, in process (no per-benchmark rebuild: the generated inputs are large).</summary>
+    public sealed class SingleShotInProcess : ManualConfig
+    {
+        /// <summary>Creates the config.</summary>
+        public SingleShotInProcess()
+        {
+            AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithStrategy(RunStrategy.ColdStart)
+                .WithLaunchCount(1)
+                .WithWarmupCount(0)
+                .WithIterationCount(1));
+        }
+    }
+
     private string _clusterYaml = "";
     private string _podsYaml = "";
     private string _dir = "";
