@@ -36,6 +36,8 @@ public class ApiLoadBenchmarks
         }
     }
 
+    private ClusterGenerator.Shape _shape = ClusterGenerator.Large;
+    private int _podCount;
     private string _clusterYaml = "";
     private string _podsYaml = "";
     private string _dir = "";
@@ -45,8 +47,14 @@ public class ApiLoadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _clusterYaml = ClusterGenerator.ClusterYaml(ClusterGenerator.Large);
-        _podsYaml = ClusterGenerator.PodsYaml(150_000);
+        // PODNET_BENCH_SCALE=N divides every count by N (1 = issue 2's full size).
+        var scale = int.TryParse(Environment.GetEnvironmentVariable("PODNET_BENCH_SCALE"), out var s) && s > 0 ? s : 1;
+        var l = ClusterGenerator.Large;
+        _shape = new ClusterGenerator.Shape(l.Nodes / scale, Math.Max(1, l.Namespaces / scale), l.Deployments / scale, l.ReplicasPerDeployment, l.NetworkPolicies / scale);
+        _podCount = 150_000 / scale;
+        _clusterYaml = ClusterGenerator.ClusterYaml(_shape);
+        _podsYaml = ClusterGenerator.PodsYaml(_podCount, _shape.Nodes, _shape.Namespaces);
+        Console.WriteLine($"// Scale 1/{scale}: {_shape}, {_podCount} explicit pods, cluster YAML {_clusterYaml.Length / 1024} KiB, pods YAML {_podsYaml.Length / 1024} KiB");
         _dir = Path.Combine(Path.GetTempPath(), "podnet-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _thousandPods = new SqliteObjectStore(Path.Combine(_dir, "thousand.db"));
@@ -95,7 +103,7 @@ public class ApiLoadBenchmarks
             errors += ObjectValidator.Validate(ObjectDefaulter.Default(o)).Count;
         }
 
-        if (errors > 0 || set.Items.Count != 150_000)
+        if (errors > 0 || set.Items.Count != _podCount)
         {
             throw new InvalidOperationException("generated pods are invalid");
         }
