@@ -63,6 +63,17 @@ public class ApiLoadBenchmarks
         _thousandPods.Apply(pods.Items.Select(i => (i.Object, (string?)i.Source)));
     }
 
+    private TimeSpan _cpuBefore;
+
+    /// <summary>Notes the process CPU time before the measured operation.</summary>
+    [IterationSetup]
+    public void BeforeIteration() => _cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>Prints the CPU time the operation used (comparable across machine load, unlike wall time).</summary>
+    [IterationCleanup]
+    public void AfterIteration() =>
+        Console.WriteLine($"// CpuTime: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuBefore).TotalSeconds:F2} s (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+
     /// <summary>Removes the temporary databases and prints the peak working set.</summary>
     [GlobalCleanup]
     public void Cleanup()
