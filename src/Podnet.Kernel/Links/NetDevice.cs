@@ -41,7 +41,20 @@ public abstract class NetDevice
     public int Mtu { get; internal set; }
 
     /// <summary>IFF_UP: set by <c>ip link set DEV up</c>.</summary>
-    public bool AdminUp { get; internal set; }
+    public bool AdminUp
+    {
+        get => _adminUp;
+        internal set
+        {
+            _adminUp = value;
+            if (value) HasBeenUp = true;
+        }
+    }
+
+    private bool _adminUp;
+
+    /// <summary>True once the device was ever up (its qdisc then stays attached: <c>noqueue</c> instead of <c>noop</c>).</summary>
+    public bool HasBeenUp { get; private set; }
 
     /// <summary>The link type as <c>ip -d link</c> names it: veth, bridge, vxlan, dummy; null for loopback.</summary>
     public abstract string? Kind { get; }

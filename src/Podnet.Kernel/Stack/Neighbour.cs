@@ -7,13 +7,19 @@ namespace Podnet.Kernel.Stack;
 /// <summary>One neighbour cache entry (<c>struct neighbour</c>): an IPv4 address on a device and its MAC.</summary>
 public sealed class Neighbour
 {
+    private static long _created;
+
     internal Neighbour(NetDevice device, uint address)
     {
+        Sequence = ++_created;
         Device = device;
         Address = address;
     }
 
     public NetDevice Device { get; }
+
+    /// <summary>Creation order (the listing shows newer entries first, as the kernel's hash walk does here).</summary>
+    internal long Sequence { get; }
 
     public uint Address { get; }
 
