@@ -147,6 +147,22 @@ public sealed class EventLoop : IClock
     /// <summary>Runs events until none are left or a bound is hit (for servers with no main program).</summary>
     public RunResult RunUntilIdle(TimeSpan virtualLimit, TimeSpan realLimit) => RunUntil(() => false, null, virtualLimit, realLimit);
 
+    /// <summary>
+    /// Runs every event due in the next <paramref name="duration"/> of virtual time and leaves the clock
+    /// at its end (time passes even when nothing happens, e.g. to let FDB entries age).
+    /// </summary>
+    public RunResult RunFor(TimeSpan duration, TimeSpan realLimit)
+    {
+        long target = _now + duration.Ticks;
+        var r = RunUntil(() => false, null, duration, realLimit);
+        if (r.Outcome == RunOutcome.Idle || r.Outcome == RunOutcome.VirtualTimeLimit)
+        {
+            _now = Math.Max(_now, target);
+            return new RunResult(RunOutcome.VirtualTimeLimit, Now, r.RealTime);
+        }
+        return r;
+    }
+
     /// <summary>Runs until <paramref name="done"/> says so (checked between events), or a bound is hit.</summary>
     public RunResult RunUntil(Func<bool> done, TimeSpan virtualLimit, TimeSpan realLimit) => RunUntil(done, null, virtualLimit, realLimit);
 

@@ -36,6 +36,9 @@ public readonly record struct MacAddress(ulong Value)
         return new MacAddress(v);
     }
 
+    public static MacAddress Parse(string text) =>
+        TryParse(text, out var m) ? m : throw new FormatException($"invalid MAC address \"{text}\"");
+
     public static bool TryParse(string? text, out MacAddress mac)
     {
         mac = default;
