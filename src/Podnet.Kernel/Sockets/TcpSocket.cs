@@ -45,6 +45,8 @@ public sealed class TcpSocket
     private bool _closedByApp;
     private bool _ackPending;
     private Errno _error;
+    private RouteResult _route;
+    private long _routeGeneration = -1;
 
     internal TcpSocket(TcpStack stack)
     {
@@ -266,7 +268,7 @@ public sealed class TcpSocket
         data.CopyTo(b[(l4 + h.WrittenSize)..]);
         new Ipv4Header(0, (ushort)(Ipv4Header.MinSize + tcpLen), Namespace.NextIpId(), Ipv4Header.DontFragment, 64, IpProtocol.Tcp, src, dst).Write(b[NetNamespace.IpOffset..]);
         h.Write(b.Slice(l4, tcpLen), src, dst);
-        return Namespace.SendLocal(f);
+        return Namespace.SendLocal(f, ref _route, ref _routeGeneration);
     }
 
     private void SendFin()
