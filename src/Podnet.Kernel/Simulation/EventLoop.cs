@@ -114,6 +114,9 @@ public sealed class EventLoop : IClock
         while (_dues.TryPeek(out due, out _))
         {
             bucket = _buckets[due];
+            // Cancelled or re-armed timers leave stale entries: drop them without advancing the clock,
+            // so a loop with only cancelled timers is idle.
+            while (bucket.Count > 0 && !bucket.Peek().Timer.IsLive(bucket.Peek().Version)) bucket.Dequeue();
             if (bucket.Count > 0) return true;
             _buckets.Remove(due);
             _dues.Dequeue();

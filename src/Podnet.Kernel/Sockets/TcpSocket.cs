@@ -21,6 +21,7 @@ public sealed class TcpSocket
     private static readonly TimeSpan InitialRto = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinRto = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRto = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan FinTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly Action<object?> FlushAckCallback = static s => ((TcpSocket)s!).FlushAck();
     private static readonly Action<object?> RtoCallback = static s => ((TcpSocket)s!).OnRetransmitTimer();
@@ -301,6 +302,12 @@ public sealed class TcpSocket
 
     private void OnRetransmitTimer()
     {
+        if (State == TcpState.FinWait2 && _closedByApp && _unacked.Count == 0)
+        {
+            // tcp_fin_timeout: an orphaned FIN_WAIT2 socket is released after 60 s.
+            Terminate();
+            return;
+        }
         if (_unacked.Count == 0 || State == TcpState.Closed) return;
         _retries++;
         int limit = State switch { TcpState.SynSent => SynRetries, TcpState.SynReceived => SynAckRetries, _ => Retries2 };
@@ -311,9 +318,13 @@ public sealed class TcpSocket
             return;
         }
         _rtoValue = _rtoValue * 2 > MaxRto ? MaxRto : _rtoValue * 2;
-        var (seq, flags, data) = _unacked[0];
-        if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"retransmit #{_retries} of seq {seq} ({flags}); next timeout {_rtoValue.TotalSeconds:0.###} s"));
-        SendSegment(flags, seq, data, (flags & TcpFlags.Syn) != 0);
+        // Go back N: resend everything not yet acknowledged (the receiver keeps no out-of-order queue).
+        var pending = _unacked.ToArray();
+        foreach (var (seq, flags, data) in pending)
+        {
+            if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"retransmit #{_retries} of seq {seq} ({flags}); next timeout {_rtoValue.TotalSeconds:0.###} s"));
+            SendSegment(flags, seq, data, (flags & TcpFlags.Syn) != 0);
+        }
         StartRto(_rtoValue);
     }
 
@@ -397,7 +408,10 @@ public sealed class TcpSocket
             {
                 switch (State)
                 {
-                    case TcpState.FinWait1: State = TcpState.FinWait2; break;
+                    case TcpState.FinWait1:
+                        State = TcpState.FinWait2;
+                        if (_closedByApp) StartRto(FinTimeout);
+                        break;
                     case TcpState.Closing: Terminate(); return;
                     case TcpState.LastAck: Terminate(); return;
                 }
