@@ -29,7 +29,7 @@ public sealed class TcpSocket
     private readonly TcpStack _stack;
     private readonly ByteQueue _received = new();
     private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = [];
-    private readonly LoopOperation<Errno> _connect;
+    private LoopOperation<Errno>? _connect;
     private readonly LoopOperation<TcpReadResult> _read;
     private LoopTimer? _rto;
     private LoopTimer? _connectTimer;
@@ -53,7 +53,6 @@ public sealed class TcpSocket
     {
         _stack = stack;
         Namespace = stack.Namespace;
-        _connect = new LoopOperation<Errno>(Namespace.World.Loop);
         _read = new LoopOperation<TcpReadResult>(Namespace.World.Loop);
     }
 
@@ -118,6 +117,7 @@ public sealed class TcpSocket
         _sndUna = _iss;
         _sndNxt = _iss + 1;
         State = TcpState.SynSent;
+        _connect ??= new LoopOperation<Errno>(Namespace.World.Loop);
         var task = _connect.Begin();
         _unacked.Add((_iss, TcpFlags.Syn, null));
         var sendErr = SendSegment(TcpFlags.Syn, _iss, default, withMss: true);
@@ -358,7 +358,7 @@ public sealed class TcpSocket
                 if (h.Mss != 0) Mss = Math.Min(Mss, h.Mss);
                 State = TcpState.Established;
                 SendSegment(TcpFlags.Ack, _sndNxt, default, false);
-                _connect.TryComplete(Errno.None);
+                _connect?.TryComplete(Errno.None);
             }
             return;
         }
@@ -487,7 +487,7 @@ public sealed class TcpSocket
         _error = err;
         if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"connection {LocalEndpoint} -> {RemoteEndpoint}: {err.Message()}"));
         Terminate();
-        _connect.TryComplete(err);
+        _connect?.TryComplete(err);
         if (_read.Waiting)
         {
             _readTimer?.Cancel();
