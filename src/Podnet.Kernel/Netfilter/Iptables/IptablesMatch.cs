@@ -567,9 +567,11 @@ internal sealed class RecentMatch : IptablesMatch
                 if (found) list.Remove(addr);
                 return found != Invert;
         }
-        if (!found) return Invert;
+        if (!found || stamps is null) return Invert;
         var window = TimeSpan.FromSeconds(Seconds);
-        int hits = Seconds == 0 ? stamps!.Count : stamps!.Count(t => now - t <= window);
+        int hits = 0;
+        foreach (var ts in stamps)
+            if (Seconds == 0 || now - ts <= window) hits++;
         result = Seconds == 0 && HitCount == 0 ? true : HitCount == 0 ? hits > 0 : hits >= HitCount;
         if (Reap && Seconds != 0)
         {

@@ -346,7 +346,7 @@ public sealed class IptablesState
                 else Need().RuleList.Clear();
                 return null;
             case "-Z" or "--zero":
-                foreach (var c in chainName is null ? t.Chains.Values : [Need()])
+                foreach (var c in chainName is null ? t.Chains.Values.ToList() : [Need()])
                 {
                     c.Packets = c.Bytes = 0;
                     foreach (var r in c.RuleList) r.Packets = r.Bytes = 0;
