@@ -221,7 +221,7 @@ public sealed class IptablesRule
         sb.Append("-- ");
         if (verbose)
         {
-            sb.Append(InvIn ? '!' : ' ').Append((In ?? "*").PadRight(6)).Append(' ');
+            sb.Append(InvIn ? '!' : ' ').Append((In ?? "*").PadRight(6));
             sb.Append(InvOut ? '!' : ' ').Append((Out ?? "*").PadRight(6)).Append(' ');
         }
         sb.Append(InvSrc ? '!' : ' ').Append(ListAddr(Src, SrcMask).PadRight(19)).Append(' ');
