@@ -71,11 +71,11 @@ public sealed class ConntrackTable
     {
         if (p.Protocol == Icmp && p.IcmpEmbedded is { } inner && IsIcmpError(p.IcmpType))
         {
-            var it = ConntrackTuple.Of(inner);
+            // the error travels opposite to the packet it embeds: look up the inverted inner tuple
+            var it = ConntrackTuple.Of(inner).Invert();
             var ie = Find(it, now);
             if (ie is null) return ConntrackRef.Invalid;
-            // the error travels opposite to the embedded packet
-            return ie.Original == it ? ie.RelatedReplyRef : ie.RelatedOriginalRef;
+            return ie.Original == it ? ie.RelatedOriginalRef : ie.RelatedReplyRef;
         }
 
         var t = ConntrackTuple.Of(p);
