@@ -35,14 +35,16 @@ internal static class NftLexer
                     tokens.Add(new NftToken(sb.ToString(), ln + 1, start + 1, true));
                     continue;
                 }
-                if (c is '{' or '}' or ';' or ',')
+                if (c is '{' or '}' or ';' || (c == ',' && (i + 1 >= s.Length || s[i + 1] is ' ' or '\t')))
                 {
                     tokens.Add(new NftToken(c.ToString(), ln + 1, i + 1));
                     i++;
                     continue;
                 }
                 int b = i;
-                while (i < s.Length && s[i] is not (' ' or '\t' or '{' or '}' or ';' or ',' or '"' or '#')) i++;
+                // a comma directly followed by a word stays inside it (established,related)
+                while (i < s.Length && s[i] is not (' ' or '\t' or '{' or '}' or ';' or '"' or '#')
+                       && !(s[i] == ',' && (i + 1 >= s.Length || s[i + 1] is ' ' or '\t'))) i++;
                 var word = s[b..i];
                 // "a:b" inside maps is written with spaces by kube-proxy; "0:" forms are split here
                 if (word.Length > 1 && word.EndsWith(':') && !word.StartsWith(':'))

@@ -436,6 +436,21 @@ internal sealed class NftParser
                 if (depth == 0) break;
                 depth--;
             }
+            if (!t.Quoted && depth == 0 && t.Text.Length > 1 && t.Text.Contains(','))
+            {
+                // "22,80" written without spaces: several elements
+                var parts = t.Text.Split(',');
+                for (int k = 0; k < parts.Length; k++)
+                {
+                    if (parts[k].Length > 0) cur.Add(new NftToken(parts[k], t.Line, t.Column));
+                    if (k < parts.Length - 1)
+                    {
+                        if (cur.Count > 0) all.Add(cur);
+                        cur = new List<NftToken>();
+                    }
+                }
+                continue;
+            }
             if (!t.Quoted && t.Text == "," && depth == 0)
             {
                 if (cur.Count > 0) all.Add(cur);
