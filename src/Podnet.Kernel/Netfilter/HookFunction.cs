@@ -36,5 +36,7 @@ internal sealed class PacketContext
     public ConntrackRef Ct = ConntrackRef.Invalid;
     /// <summary>Set when a NAT target bound the connection during this hook.</summary>
     public bool NatBound;
+    /// <summary>Set by a function that took the packet over (IPVS at INPUT, NF_STOLEN): later functions of this hook do not run.</summary>
+    public bool Stolen;
     public TimeSpan Now;
 }

@@ -91,6 +91,7 @@ public sealed class Netfilter : INetfilter
         ctx.Hook = hook;
         ctx.Now = Host.Now;
         ctx.NatBound = false;
+        ctx.Stolen = false;
         if (hook is NetfilterHook.Prerouting or NetfilterHook.Output)
         {
             // a looped-back packet keeps its entry (skb->_nfct survives loopback)
@@ -127,6 +128,7 @@ public sealed class Netfilter : INetfilter
                     Trace(t, packet, TraceStepKind.Drop, "conntrack: INVALID");
                 return v;
             }
+            if (ctx.Stolen) break;
         }
         return NetfilterVerdict.Accept;
     }

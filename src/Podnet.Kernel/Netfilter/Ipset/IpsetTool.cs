@@ -210,7 +210,7 @@ internal static class IpsetTool
                 return ToolResult.Ok(sb.ToString());
             }
             default:
-                throw new IpsetException($"Syntax error: unknown command '{w[0]}'");
+                return ToolResult.Fail(2, Prefix + $"No command specified: unknown argument {w[0]}\nTry `ipset help' for more information.\n");
         }
     }
 

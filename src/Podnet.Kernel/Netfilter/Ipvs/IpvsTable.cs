@@ -141,6 +141,8 @@ public sealed class IpvsTable
         }
         p.Destination = c.Server.Address;
         p.DestinationPort = c.Server.Port;
+        // ip_vs_nat_xmit sends the packet on itself (NF_STOLEN): the rest of INPUT does not see it
+        if (ctx.Hook == NetfilterHook.Input) ctx.Stolen = true;
         return NetfilterVerdict.Accept;
     }
 
