@@ -158,7 +158,8 @@ public sealed class IptablesState
         {
             for (n = 1; n <= lines.Length; n++)
             {
-                var line = lines[n - 1].TrimEnd('\r').Trim();
+                var line = lines[n - 1];
+                if (line.Length > 0 && (char.IsWhiteSpace(line[0]) || char.IsWhiteSpace(line[^1]))) line = line.Trim();
                 if (n == lines.Length && line.Length == 0) break;
                 if (line.Length == 0 || line[0] == '#') continue;
                 if (line[0] == '*')
