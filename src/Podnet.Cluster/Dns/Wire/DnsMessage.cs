@@ -50,7 +50,8 @@ public sealed class DnsMessage
     }
 
     /// <summary>A response skeleton for <paramref name="query"/>: same ID, opcode, RD and CD, the question copied, and
-    /// an OPT record (version 0, our UDP size 1232) when the query carried one, as RFC 6891 §7 asks.</summary>
+    /// an OPT record (version 0) when the query carried one, as RFC 6891 §7 asks; like CoreDNS's <c>SizeAndDo</c> it
+    /// mirrors the client's UDP size (at least 512) and DO bit.</summary>
     public static DnsMessage ResponseTo(DnsMessage query, DnsRcode rcode = DnsRcode.NoError, bool authoritative = false)
     {
         var h = query.Header;
@@ -60,7 +61,7 @@ public sealed class DnsMessage
                 RecursionDesired: h.RecursionDesired, CheckingDisabled: h.CheckingDisabled, Rcode: rcode),
         };
         m.Questions.AddRange(query.Questions);
-        if (query.Edns is { } e) m.Additional.Add(EdnsInfo.CreateOpt(1232, 0, e.DnssecOk, []));
+        if (query.Edns is { } e) m.Additional.Add(EdnsInfo.CreateOpt(Math.Max((ushort)512, e.UdpPayloadSize), 0, e.DnssecOk, []));
         return m;
     }
 }

@@ -3,14 +3,15 @@ using System.Net.Sockets;
 
 namespace Podnet.Cluster.Dns.Wire;
 
-/// <summary>RFC 1035 encoder with name compression (§4.1.4) for owner names and the RDATA names RFC 3597 §4 allows
+/// <summary>RFC 1035 encoder with case-preserving name compression (§4.1.4: only byte-identical suffixes share a
+/// pointer, as miekg/dns does, so answers keep the case of the names CoreDNS generated) for owner names and the RDATA names RFC 3597 §4 allows
 /// (NS, CNAME, PTR, SOA, MX; never SRV targets), and truncation to a size limit: records that do not fit are dropped
 /// and TC is set (RFC 2181 §9), the OPT record being kept whenever it fits.</summary>
 public sealed class DnsMessageWriter
 {
     private byte[] _buf = new byte[512];
     private int _len;
-    private readonly Dictionary<string, int> _compression = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _compression = new(StringComparer.Ordinal);
 
     /// <summary>Encodes <paramref name="message"/>. Names must be valid presentation-form names (an invalid name is a
     /// programming error here: <see cref="ArgumentException"/>).</summary>

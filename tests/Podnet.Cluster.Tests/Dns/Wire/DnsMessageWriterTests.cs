@@ -7,14 +7,19 @@ namespace Podnet.Cluster.Tests.Dns.Wire;
 public class DnsMessageWriterTests
 {
     [Fact]
-    public void Owner_names_are_compressed_against_the_question_case_insensitively()
+    public void Owner_names_are_compressed_against_the_question_preserving_case()
     {
         var m = new DnsMessage { Header = new DnsHeader(1, IsResponse: true) };
-        m.Questions.Add(new DnsQuestion("Web.Shop.", DnsRecordType.A));
-        m.Answers.Add(DnsResourceRecord.In("web.shop.", DnsRecordType.A, 30, new ARecordData(IPAddress.Parse("10.0.0.1"))));
+        m.Questions.Add(new DnsQuestion("web.Shop.", DnsRecordType.A));
+        m.Answers.Add(DnsResourceRecord.In("web.Shop.", DnsRecordType.A, 30, new ARecordData(IPAddress.Parse("10.0.0.1"))));
+        m.Answers.Add(DnsResourceRecord.In("web.shop.", DnsRecordType.A, 30, new ARecordData(IPAddress.Parse("10.0.0.2"))));
         var hex = Convert.ToHexString(DnsMessageWriter.Write(m));
-        Assert.Equal(("000180000001000100000000" + "03576562" + "0453686f70" + "00" + "00010001"
-            + "c00c" + "0001" + "0001" + "0000001e" + "0004" + "0a000001").ToUpperInvariant(), hex);
+        Assert.Equal(("000180000001000200000000" + "03776562" + "0453686f70" + "00" + "00010001"
+            + "c00c" + "0001" + "0001" + "0000001e" + "0004" + "0a000001"
+            + "03776562" + "0473686f70" + "00" + "0001" + "0001" + "0000001e" + "0004" + "0a000002").ToUpperInvariant(), hex);
+        var back = DnsMessageReader.Parse(Convert.FromHexString(hex)).Message!;
+        Assert.Equal("web.shop.", back.Answers[1].Name);
+        Assert.Equal("web.Shop.", back.Answers[0].Name);
     }
 
     [Fact]
