@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Discovery;
+using Podnet.Cluster.Api.Serialization;
 using Podnet.Cluster.KubeProxy;
 
 namespace Podnet.Cluster.Tests.KubeProxy;
@@ -52,60 +56,11 @@ internal static class ConformanceVectors
         };
     }
 
+    /// <summary>The vector's Services and EndpointSlices, read as API objects and converted as kube-proxy does.</summary>
     public static ProxyState State(ProxierConfig config, JsonArray services, JsonArray slices)
     {
-        var ports = new List<ServicePortInfo>();
-        foreach (var svcNode in services)
-        {
-            var svc = svcNode!.AsObject();
-            string ns = (string)svc["metadata"]!["namespace"]!, name = (string)svc["metadata"]!["name"]!;
-            var spec = svc["spec"]!.AsObject();
-            string? type = (string?)spec["type"];
-            string? clusterIPText = (string?)spec["clusterIP"];
-            if (ServiceInputs.ShouldSkip(type, clusterIPText)) continue;
-            var cip = ServiceInputs.ClusterIPOfFamily(clusterIPText, Strings(spec["clusterIPs"]), config.IPFamily);
-            if (cip is null) continue;
-            var ingress = new List<(string?, string?)>();
-            if (svc["status"]?["loadBalancer"]?["ingress"] is JsonArray ing)
-                foreach (var i in ing) ingress.Add(((string?)i!["ip"], (string?)i["ipMode"]));
-            foreach (var p in spec["ports"]!.AsArray())
-            {
-                ports.Add(ServiceInputs.BuildServicePort(config, ns, name, type, cip,
-                    (string?)p!["name"], (int)p["port"]!, (string?)p["protocol"], (int?)p["nodePort"] ?? 0,
-                    Strings(spec["externalIPs"]), ingress, Strings(spec["loadBalancerSourceRanges"]),
-                    (string?)spec["sessionAffinity"], (int?)spec["sessionAffinityConfig"]?["clientIP"]?["timeoutSeconds"],
-                    (string?)spec["externalTrafficPolicy"], (string?)spec["internalTrafficPolicy"], (int?)spec["healthCheckNodePort"] ?? 0));
-            }
-        }
-        var endpoints = new List<KeyValuePair<ServicePortName, IEnumerable<EndpointInfo>>>();
-        foreach (var sliceNode in slices)
-        {
-            var slice = sliceNode!.AsObject();
-            string want = config.IPFamily == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
-            if ((string?)slice["addressType"] != want) continue;
-            string ns = (string)slice["metadata"]!["namespace"]!;
-            string svcName = (string)slice["metadata"]!["labels"]![ServiceInputs.ServiceNameLabel]!;
-            foreach (var sp in slice["ports"]!.AsArray())
-            {
-                if (sp!["port"] is null) continue;
-                L4ProtocolNames.TryParse((string?)sp["protocol"], out var proto);
-                var spn = new ServicePortName(ns, svcName, (string?)sp["name"] ?? "", proto);
-                var list = new List<EndpointInfo>();
-                foreach (var e in slice["endpoints"]!.AsArray())
-                {
-                    var addrs = e!["addresses"]!.AsArray();
-                    if (addrs.Count == 0) continue;
-                    if (!IpParsing.TryParseSloppy((string?)addrs[0], out var ip)) continue;
-                    var cond = e["conditions"];
-                    var (ready, serving, terminating) = ServiceInputs.Conditions((bool?)cond?["ready"], (bool?)cond?["serving"], (bool?)cond?["terminating"]);
-                    list.Add(new EndpointInfo(ip, (int)sp["port"]!, ready, serving, terminating, (string?)e["nodeName"] == config.NodeName));
-                }
-                endpoints.Add(new(spn, list));
-            }
-        }
-        return ProxyState.Create(ports, endpoints);
+        var svcs = services.Select(n => n.Deserialize<Service>(KubeJson.Options)!).ToList();
+        var eps = slices.Select(n => n.Deserialize<EndpointSlice>(KubeJson.Options)!).ToList();
+        return ProxyStateBuilder.Build(config, svcs, eps);
     }
-
-    private static List<string?> Strings(JsonNode? node) =>
-        node is JsonArray a ? a.Select(x => (string?)x).ToList() : [];
 }
