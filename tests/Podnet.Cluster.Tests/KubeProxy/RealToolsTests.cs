@@ -1,5 +1,6 @@
 using Podnet.Cluster.KubeProxy;
 using Podnet.Cluster.KubeProxy.Iptables;
+using Podnet.Cluster.KubeProxy.Ipvs;
 using Podnet.Cluster.KubeProxy.Nftables;
 using Xunit;
 
@@ -101,5 +102,22 @@ public sealed class RealToolsTests
             Assert.Contains("chain nat-prerouting", listed.Output);
             proxier.ForceFullSync();
         }
+    }
+
+    [Fact]
+    public void IpvsModeIpsetsAndIptablesAreAcceptedByRealTools()
+    {
+        using var ns = NetnsScope.TryCreate(out var reason, "ipset", "iptables-restore");
+        if (ns is null) { Assert.Skip(reason); return; }
+        // Without source ranges: the KUBE-IPVS-OUT-FILTER rule needs the xt_ipvs module, absent here.
+        var (state, _) = RandomStates.Pair(2024);
+        var result = new IpvsProxier(RealConfig(false)).SyncRules(state);
+        var ipset = ns.Exec(result.IpsetRestoreText(), "ipset", "restore");
+        Assert.True(ipset.ExitCode == 0, ipset.Output + "\n" + result.IpsetRestoreText());
+        var text = string.Join("\n", result.IptablesRestoreText.Split('\n').Where(l => !l.Contains("-m ipvs ", StringComparison.Ordinal)));
+        var test = ns.Exec(text, "iptables-restore", "--test", "--noflush", "--counters");
+        Assert.True(test.ExitCode == 0, test.Output + "\n" + text);
+        var listed = ns.Exec(null, "ipset", "list", "KUBE-CLUSTER-IP");
+        foreach (var e in result.IpSets.Single(s => s.Name == "KUBE-CLUSTER-IP").Entries) Assert.Contains(e.ToString(), listed.Output);
     }
 }
