@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 namespace Podnet.Analysis.NetworkPolicy;
 
 /// <summary>Which conventions the analyzer follows where tools disagree (see docs/parts/netpol.md).</summary>

@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 namespace Podnet.Analysis.NetworkPolicy;
 
 /// <summary>

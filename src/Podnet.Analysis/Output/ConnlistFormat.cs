@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 namespace Podnet.Analysis.Output;
 
 /// <summary>Output formats of <c>podnet reach</c>'s connectivity list (netpol-analyzer <c>list -o</c>).</summary>

@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 using System.Globalization;
 using System.Text;
 using Podnet.Analysis.NetworkPolicy;

@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 using System.Text;
 
 namespace Podnet.Analysis.Output;

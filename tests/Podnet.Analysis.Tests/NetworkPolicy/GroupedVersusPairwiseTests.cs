@@ -1,3 +1,4 @@
+using Podnet.Cluster.NetworkPolicy;
 using FsCheck;
 using FsCheck.Fluent;
 using Podnet.Analysis.NetworkPolicy;

@@ -1,6 +1,5 @@
-using Podnet.Cluster.NetworkPolicy;
 
-namespace Podnet.Analysis.NetworkPolicy;
+namespace Podnet.Cluster.NetworkPolicy;
 
 /// <summary>
 /// A NetworkPolicy (<c>networking.k8s.io/v1</c>) with the API server's defaulting applied:

@@ -1,4 +1,4 @@
-namespace Podnet.Analysis.NetworkPolicy;
+namespace Podnet.Cluster.NetworkPolicy;
 
 /// <summary>
 /// A Kubernetes label selector (<c>metav1.LabelSelector</c>: matchLabels AND matchExpressions with In,
