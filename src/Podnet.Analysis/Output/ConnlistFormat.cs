@@ -1,4 +1,4 @@
-using Podnet.Cluster.NetworkPolicy;
+using Podnet.Cluster.NetworkPolicies;
 namespace Podnet.Analysis.Output;
 
 /// <summary>Output formats of <c>podnet reach</c>'s connectivity list (netpol-analyzer <c>list -o</c>).</summary>

@@ -1,7 +1,7 @@
-using Podnet.Cluster.NetworkPolicy;
+using Podnet.Cluster.NetworkPolicies;
 using System.Globalization;
 using System.Text;
-using Podnet.Analysis.NetworkPolicy;
+using Podnet.Analysis.NetworkPolicies;
 
 namespace Podnet.Analysis.Output;
 

@@ -1,4 +1,4 @@
-using Podnet.Cluster.NetworkPolicy;
+using Podnet.Cluster.NetworkPolicies;
 using System.Text;
 
 namespace Podnet.Analysis.Output;
