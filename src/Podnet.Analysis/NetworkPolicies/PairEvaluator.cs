@@ -71,15 +71,15 @@ public sealed class PairEvaluator
             ingress = new DirectionVerdict(PolicyDirection.Ingress, false, ConnectionSet.All, [], dst.Pod != null ? "hostNetwork pod (node traffic)" : null);
         }
 
+        ConnectionSet? icPorts = null;
         if (src.IsIngressController)
         {
             // The ingress controller only opens connections to the ports its Ingress/Route objects name.
-            var ports = model.IngressTargets.Where(t => dst.Pod != null && t.Workload == dst.Pod.Workload)
+            icPorts = model.IngressTargets.Where(t => dst.Pod != null && t.Workload == dst.Pod.Workload)
                 .Aggregate(ConnectionSet.Empty, (a, t) => a.Union(t.Ports));
-            egress = new DirectionVerdict(PolicyDirection.Egress, true, ports, [], "ingress controller forwards only to the ports of its Ingress/Route backends");
         }
 
-        return new PairVerdict(src, dst, egress, ingress);
+        return new PairVerdict(src, dst, egress, ingress, icPorts);
     }
 
     private DirectionVerdict Judge(PodInfo judged, PolicyDirection dir, Endpoint peer, Endpoint dst)

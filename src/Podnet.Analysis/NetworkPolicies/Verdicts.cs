@@ -29,9 +29,12 @@ public sealed record PolicyVerdict(PolicyInfo Policy, IReadOnlyList<RuleVerdict>
 /// </summary>
 public sealed record DirectionVerdict(PolicyDirection Direction, bool Isolated, ConnectionSet Allowed, IReadOnlyList<PolicyVerdict> Policies, string? SpecialReason = null);
 
-/// <summary>The verdict for one (source, destination) pair: egress of the source AND ingress of the destination.</summary>
-public sealed record PairVerdict(Endpoint Source, Endpoint Destination, DirectionVerdict Egress, DirectionVerdict Ingress)
+/// <summary>
+/// The verdict for one (source, destination) pair: egress of the source AND ingress of the destination;
+/// for the ingress controller as source, also limited to <see cref="IngressControllerPorts"/> (its backends' ports).
+/// </summary>
+public sealed record PairVerdict(Endpoint Source, Endpoint Destination, DirectionVerdict Egress, DirectionVerdict Ingress, ConnectionSet? IngressControllerPorts = null)
 {
     /// <summary>What may connect: the intersection of both directions.</summary>
-    public ConnectionSet Allowed { get; } = Egress.Allowed.Intersect(Ingress.Allowed);
+    public ConnectionSet Allowed { get; } = Egress.Allowed.Intersect(Ingress.Allowed).Intersect(IngressControllerPorts ?? ConnectionSet.All);
 }
