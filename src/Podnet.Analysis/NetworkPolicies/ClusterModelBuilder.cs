@@ -19,7 +19,13 @@ namespace Podnet.Analysis.NetworkPolicies;
 public static class ClusterModelBuilder
 {
     /// <summary>Builds the model; invalid policies are reported in <paramref name="errors"/> and left out.</summary>
-    public static ClusterModel Build(IEnumerable<KubeObject> objects, ICollection<string> errors)
+    public static ClusterModel Build(IEnumerable<KubeObject> objects, ICollection<string> errors) => Build(objects, [], errors);
+
+    /// <summary>
+    /// Builds the model, with OpenShift Route objects given as raw JSON (<paramref name="routes"/>: the
+    /// API reader does not know the Route kind; see <see cref="RecoverRoutes"/>).
+    /// </summary>
+    public static ClusterModel Build(IEnumerable<KubeObject> objects, IEnumerable<JsonObject> routes, ICollection<string> errors)
     {
         var namespaces = new List<NamespaceInfo>();
         var pods = new List<PodInfo>();
@@ -78,8 +84,58 @@ public static class ClusterModelBuilder
             }
         }
 
+        foreach (var r in routes)
+        {
+            var meta = r["metadata"] as JsonObject;
+            ingressObjects.Add(new GenericObject
+            {
+                ApiVersion = r["apiVersion"]?.ToString() ?? "",
+                Kind = "Route",
+                Metadata = new ObjectMeta { Name = meta?["name"]?.ToString() ?? "", Namespace = meta?["namespace"]?.ToString() ?? "" },
+                Unmodeled = r["spec"] is JsonNode spec ? new Dictionary<string, System.Text.Json.JsonElement> { ["spec"] = System.Text.Json.JsonDocument.Parse(spec.ToJsonString()).RootElement.Clone() } : null,
+            });
+        }
+
         var targets = IngressTargets(ingressObjects, services, pods);
         return new ClusterModel(namespaces, pods, policies, targets);
+    }
+
+    /// <summary>
+    /// The OpenShift Route objects (<c>route.openshift.io</c>) of the sources the reader reported as of an
+    /// unknown kind, parsed again as raw JSON; other unknown kinds are ignored, as netpol-analyzer does.
+    /// </summary>
+    public static List<JsonObject> RecoverRoutes(Podnet.Cluster.Api.Serialization.ManifestSet set)
+    {
+        var routes = new List<JsonObject>();
+        foreach (var source in set.Errors.Where(e => e.UnknownKind == "Route" && (e.UnknownApiVersion ?? "").StartsWith("route.openshift.io/", StringComparison.Ordinal))
+                     .Select(e => e.Source).Distinct(StringComparer.Ordinal))
+        {
+            if (!File.Exists(source))
+            {
+                continue;
+            }
+
+            foreach (var (chunk, _) in Podnet.Cluster.Api.Serialization.ManifestReader.SplitYamlDocuments(File.ReadAllText(source)))
+            {
+                List<JsonNode?> docs;
+                try
+                {
+                    docs = Podnet.Cluster.Api.Serialization.YamlToJson.ParseDocuments(chunk);
+                }
+                catch (Podnet.Cluster.Api.Serialization.YamlSyntaxException)
+                {
+                    continue;
+                }
+
+                foreach (var d in docs.OfType<JsonObject>())
+                {
+                    var items = d["items"] is JsonArray arr ? arr.OfType<JsonObject>() : [d];
+                    routes.AddRange(items.Where(i => i["kind"]?.ToString() == "Route" && (i["apiVersion"]?.ToString() ?? "").StartsWith("route.openshift.io/", StringComparison.Ordinal)));
+                }
+            }
+        }
+
+        return routes;
     }
 
     private static PodInfo Representative(KubeObject owner, PodTemplateSpec template)
@@ -92,7 +148,12 @@ public static class ClusterModelBuilder
     private static PodTemplateSpec? TemplateOf(KubeObject o)
     {
         // ReplicationController: spec.template; CronJob: spec.jobTemplate.spec.template (kept as unmodelled JSON).
-        var spec = o.Unmodeled?["spec"];
+        if (o.Unmodeled == null || !o.Unmodeled.TryGetValue("spec", out var specElement))
+        {
+            return null;
+        }
+
+        var spec = JsonNode.Parse(specElement.GetRawText());
         var t = o.Kind == "CronJob" ? spec?["jobTemplate"]?["spec"]?["template"] : spec?["template"];
         return t == null ? null : System.Text.Json.JsonSerializer.Deserialize<PodTemplateSpec>(t.ToJsonString(), Podnet.Cluster.Api.Serialization.KubeJson.Options);
     }
@@ -123,7 +184,7 @@ public static class ClusterModelBuilder
                     }
                 }
             }
-            else if (o.Unmodeled?["spec"] is JsonObject spec)
+            else if (o.Unmodeled != null && o.Unmodeled.TryGetValue("spec", out var specElement) && JsonNode.Parse(specElement.GetRawText()) is JsonObject spec)
             {
                 var to = spec["to"]?["name"]?.GetValue<string>();
                 var tp = spec["port"]?["targetPort"];
