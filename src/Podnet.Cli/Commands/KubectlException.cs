@@ -1,3 +1,5 @@
+using Podnet.Cluster.Api.Meta;
+
 namespace Podnet.Cli.Commands;
 
 /// <summary>
@@ -12,5 +14,13 @@ public sealed class KubectlException(string message, int exitCode = 1) : Excepti
 
     /// <summary><c>Error from server (NotFound): services "x" not found</c>.</summary>
     public static KubectlException NotFound(ResourceType type, string name) =>
-        new($"Error from server (NotFound): {type.GroupResource} \"{name}\" not found");
+        new(NotFoundText(type, name));
+
+    /// <summary>The NotFound line for one object.</summary>
+    public static string NotFoundText(ResourceType type, string name) =>
+        $"Error from server (NotFound): {type.QualifiedPlural} \"{name}\" not found";
+
+    /// <summary>Resolves a resource type name as kubectl does, or fails with <c>the server doesn't have a resource type</c>.</summary>
+    public static ResourceType ResolveType(string name) =>
+        KindRegistry.Resolve(name) ?? throw new KubectlException($"error: the server doesn't have a resource type \"{name}\"");
 }
