@@ -15,6 +15,7 @@ public sealed class EventRecorder
     private readonly ObjectSet objects;
     private readonly DateTimeOffset now;
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private long sequence;
 
     /// <summary>Creates a recorder over <paramref name="objects"/>, stamping events with <paramref name="now"/>.</summary>
     public EventRecorder(ObjectSet objects, DateTimeOffset now)
@@ -25,6 +26,7 @@ public sealed class EventRecorder
         {
             var e = (Event)o;
             seen.Add(Key(e.InvolvedObject.Kind, e.InvolvedObject.Namespace, e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message));
+            sequence++;
         }
     }
 
@@ -50,8 +52,10 @@ public sealed class EventRecorder
             return;
         }
         var ns = involved.Namespace.Length == 0 ? "default" : involved.Namespace;
-        var hash = NameGenerator.Fnv64a(key);
-        var name = involved.Name + "." + hash.ToString("x16", CultureInfo.InvariantCulture);
+        // Like client-go: <object>.<hex of the time in nanoseconds>; a sequence keeps events of one
+        // instant distinct and in the order they happened.
+        var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + sequence++;
+        var name = involved.Name + "." + nanos.ToString("x", CultureInfo.InvariantCulture);
         var ev = new Event
         {
             Metadata = new ObjectMeta { Name = name, Namespace = ns, CreationTimestamp = now },

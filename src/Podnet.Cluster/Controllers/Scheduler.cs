@@ -6,7 +6,8 @@ namespace Podnet.Cluster.Controllers;
 /// <summary>
 /// kube-scheduler, reduced to the filters that decide placement here: <c>spec.nodeName</c> is
 /// honoured as given, then NodeUnschedulable, NodeSelector (node labels), TaintToleration
-/// (NoSchedule/NoExecute, e.g. the control-plane taint) and the kubelet's max pods; among the
+/// (NoSchedule/NoExecute, e.g. the control-plane taint), NodeSelector and the kubelet's max pods,
+/// in kube-scheduler's filter order,; among the
 /// feasible nodes the least loaded wins, ties broken by name, so placement is deterministic and spread.
 /// Pods that fit nowhere stay Pending with a FailedScheduling event in kube-scheduler's wording.
 /// </summary>
@@ -154,13 +155,13 @@ public static class Scheduler
             {
                 reason = "node(s) were unschedulable";
             }
-            else if (!MatchesNodeSelector(pod.Spec, node))
-            {
-                reason = "node(s) didn't match Pod's node affinity/selector";
-            }
             else if (UntoleratedTaint(pod.Spec.Tolerations, node) is { } t)
             {
                 reason = $"node(s) had untolerated taint {{{t.Key}: {t.Value}}}";
+            }
+            else if (!MatchesNodeSelector(pod.Spec, node))
+            {
+                reason = "node(s) didn't match Pod's node affinity/selector";
             }
             else if (load.GetValueOrDefault(node.Name) >= config.MaxPodsPerNode)
             {

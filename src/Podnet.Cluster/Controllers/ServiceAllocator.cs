@@ -148,6 +148,7 @@ public static class ServiceAllocator
                     return null;
                 }
                 mine[want] = p.Protocol ?? "TCP";
+                ports[i] = p with { NodePort = want };
                 continue;
             }
             var port = AllocatePort(config, usedPorts, mine.Keys, service.Namespace + "/" + service.Name + "/" + i.ToString(CultureInfo.InvariantCulture));
