@@ -43,7 +43,7 @@ public static class ControlPlane
         JobController.UpdateStatus(objects, podsByOwner, now);
         EndpointSliceController.Sync(objects, now);
         EndpointsController.Sync(objects, now);
-        return new ConvergeResult(objects.Changed.Count, objects.Removed.Count, events.Recorded, collected);
+        return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
     }
 
     /// <summary>Pods of the cluster (for callers that only need them).</summary>

@@ -18,7 +18,7 @@ public static class DeploymentController
     /// <summary>Creates and scales ReplicaSets for every Deployment.</summary>
     public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events)
     {
-        var replicaSets = objects.OfKind<ReplicaSet>("ReplicaSet");
+        var byOwner = ReplicaSetsByOwner(objects);
         foreach (var d in objects.OfKind<Deployment>("Deployment"))
         {
             if (d.Spec.Selector is null || d.Metadata.DeletionTimestamp is not null)
@@ -28,7 +28,7 @@ public static class DeploymentController
             var hash = TemplateHash(d.Spec.Template);
             var rsName = d.Name + "-" + hash;
             var desired = d.Spec.Replicas ?? 1;
-            var owned = replicaSets.Where(rs => rs.Namespace == d.Namespace && ObjectIdentity.IsControlledBy(rs, d)).ToList();
+            var owned = Owned(byOwner, d);
             var current = owned.FirstOrDefault(rs => rs.Name == rsName);
             var revision = owned.Select(rs => int.TryParse(rs.Metadata.Annotations.GetValueOrDefault("deployment.kubernetes.io/revision"), CultureInfo.InvariantCulture, out var r) ? r : 0)
                 .DefaultIfEmpty(0).Max();
@@ -55,6 +55,30 @@ public static class DeploymentController
             }
         }
     }
+
+    private static Dictionary<string, List<ReplicaSet>> ReplicaSetsByOwner(ObjectSet objects)
+    {
+        var index = new Dictionary<string, List<ReplicaSet>>(StringComparer.Ordinal);
+        foreach (var o in objects.Unordered("ReplicaSet"))
+        {
+            if (ObjectIdentity.ControllerOf(o) is { Kind: "Deployment" } r)
+            {
+                var key = o.Namespace + "/" + r.Name;
+                if (!index.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    index[key] = list;
+                }
+                list.Add((ReplicaSet)o);
+            }
+        }
+        return index;
+    }
+
+    private static List<ReplicaSet> Owned(Dictionary<string, List<ReplicaSet>> byOwner, Deployment d) =>
+        byOwner.TryGetValue(d.Namespace + "/" + d.Name, out var list)
+            ? list.Where(rs => ObjectIdentity.IsControlledBy(rs, d)).OrderBy(rs => rs.Name, StringComparer.Ordinal).ToList()
+            : [];
 
     /// <summary>The pod-template-hash of a template (FNV-32a of its canonical JSON, safe-encoded).</summary>
     public static string TemplateHash(PodTemplateSpec template)
@@ -117,10 +141,10 @@ public static class DeploymentController
     /// <summary>Deployment status from its ReplicaSets' pods: replicas, updated, ready, available, conditions.</summary>
     public static void UpdateStatus(ObjectSet objects, Dictionary<string, List<Pod>> podsByOwner, DateTimeOffset now)
     {
-        var replicaSets = objects.OfKind<ReplicaSet>("ReplicaSet");
+        var byOwner = ReplicaSetsByOwner(objects);
         foreach (var d in objects.OfKind<Deployment>("Deployment"))
         {
-            var owned = replicaSets.Where(rs => rs.Namespace == d.Namespace && ObjectIdentity.IsControlledBy(rs, d)).ToList();
+            var owned = Owned(byOwner, d);
             var hash = TemplateHash(d.Spec.Template);
             int total = 0, ready = 0, updated = 0;
             foreach (var rs in owned)

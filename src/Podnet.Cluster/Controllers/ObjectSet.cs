@@ -100,6 +100,12 @@ public sealed class ObjectSet
         return false;
     }
 
+    /// <summary>Number of objects written since creation or the last <see cref="ClearChanges"/>.</summary>
+    public int ChangedCount => changed.Count;
+
+    /// <summary>Number of objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
+    public int RemovedCount => removed.Count;
+
     /// <summary>Objects written since creation or the last <see cref="ClearChanges"/>.</summary>
     public IReadOnlyList<KubeObject> Changed =>
         changed.Select(id => Get(id.Kind, id.Namespace, id.Name)).OfType<KubeObject>()

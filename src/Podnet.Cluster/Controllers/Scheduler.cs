@@ -5,9 +5,9 @@ namespace Podnet.Cluster.Controllers;
 
 /// <summary>
 /// kube-scheduler, reduced to the filters that decide placement here: <c>spec.nodeName</c> is
-/// honoured as given, then NodeUnschedulable, NodeSelector (node labels), TaintToleration
-/// (NoSchedule/NoExecute, e.g. the control-plane taint), NodeSelector and the kubelet's max pods,
-/// in kube-scheduler's filter order,; among the
+/// honoured as given, then, in kube-scheduler's filter order, NodeUnschedulable, TaintToleration
+/// (NoSchedule/NoExecute, e.g. the control-plane taint), NodeSelector (node labels) and the
+/// kubelet's max pods; among the
 /// feasible nodes the least loaded wins, ties broken by name, so placement is deterministic and spread.
 /// Pods that fit nowhere stay Pending with a FailedScheduling event in kube-scheduler's wording.
 /// </summary>

@@ -18,159 +18,206 @@ public static class ServiceAllocator
     /// object of the same name is the previous version). Returns the Service with its ClusterIP(s) and
     /// node ports filled in, or null with <paramref name="error"/> set.
     /// </summary>
-    public static Service? Admit(Service service, ObjectSet objects, ClusterConfig config, out string error)
+    public static Service? Admit(Service service, ObjectSet objects, ClusterConfig config, out string error) =>
+        new Batch(objects, config).Admit(service, out error);
+
+    /// <summary>
+    /// An allocator over a set of Services that admits many in a row (loading a large cluster):
+    /// the addresses and ports in use are indexed once and kept up to date.
+    /// </summary>
+    public sealed class Batch
     {
-        error = "";
-        var previous = objects.Get<Service>("Service", service.Namespace, service.Name);
-        var others = objects.Unordered("Service").Cast<Service>()
-            .Where(s => !(s.Namespace == service.Namespace && s.Name == service.Name)).ToList();
-        var spec = service.Spec;
-        var type = spec.Type ?? "ClusterIP";
-        var prefix = $"The Service \"{service.Name}\" is invalid: ";
+        private readonly ObjectSet objects;
+        private readonly ClusterConfig config;
+        private readonly Ipv4Cidr range;
+        private readonly Dictionary<uint, string> ipOwners = [];
+        private readonly Dictionary<int, string> portOwners = [];
 
-        // ClusterIP
-        if (type == "ExternalName")
+        /// <summary>Indexes the allocations of the Services in <paramref name="objects"/>.</summary>
+        public Batch(ObjectSet objects, ClusterConfig config)
         {
-            spec = spec with { ClusterIP = null, ClusterIPs = [] };
-        }
-        else
-        {
-            var requested = spec.ClusterIP is { Length: > 0 } ip ? ip : spec.ClusterIPs.FirstOrDefault();
-            var prevIp = previous?.Spec.ClusterIP;
-            if (string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(prevIp))
+            this.objects = objects;
+            this.config = config;
+            range = Ipv4Cidr.Parse(config.ServiceCidr);
+            foreach (var o in objects.Unordered("Service"))
             {
-                requested = prevIp;
-            }
-            else if (!string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(prevIp) && requested != prevIp)
-            {
-                error = prefix + $"spec.clusterIPs[0]: Invalid value: []string{{\"{requested}\"}}: may not change once set";
-                return null;
-            }
-            if (requested == "None")
-            {
-                spec = spec with { ClusterIP = "None", ClusterIPs = ["None"] };
-            }
-            else
-            {
-                var range = Ipv4Cidr.Parse(config.ServiceCidr);
-                var used = new HashSet<uint>();
-                foreach (var s in others)
-                {
-                    foreach (var a in s.Spec.ClusterIPs.Append(s.Spec.ClusterIP ?? ""))
-                    {
-                        if (Ipv4Cidr.TryParseAddress(a, out var u))
-                        {
-                            used.Add(u);
-                        }
-                    }
-                }
-                string assigned;
-                if (!string.IsNullOrEmpty(requested))
-                {
-                    if (!Ipv4Cidr.TryParseAddress(requested, out var want))
-                    {
-                        error = prefix + $"spec.clusterIPs[0]: Invalid value: \"{requested}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
-                        return null;
-                    }
-                    if (!range.Contains(want) || want == range.Network || want == range.At(range.Size - 1))
-                    {
-                        error = prefix + $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {range}";
-                        return null;
-                    }
-                    if (used.Contains(want) && previous?.Spec.ClusterIP != requested)
-                    {
-                        error = prefix + $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: provided IP is already allocated";
-                        return null;
-                    }
-                    assigned = requested;
-                }
-                else
-                {
-                    var a = AllocateIp(range, used, service.Namespace + "/" + service.Name);
-                    if (a is null)
-                    {
-                        error = prefix + "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full";
-                        return null;
-                    }
-                    assigned = a;
-                }
-                spec = spec with
-                {
-                    ClusterIP = assigned,
-                    ClusterIPs = [assigned],
-                    IpFamilies = spec.IpFamilies.Count == 0 ? ["IPv4"] : spec.IpFamilies,
-                    IpFamilyPolicy = spec.IpFamilyPolicy ?? "SingleStack",
-                };
+                Record((Service)o);
             }
         }
 
-        // Node ports
-        var needsNodePorts = type == "NodePort" || (type == "LoadBalancer" && spec.AllocateLoadBalancerNodePorts != false);
-        var usedPorts = new HashSet<int>();
-        foreach (var s in others)
+        private static string Key(Service s) => s.Namespace + "/" + s.Name;
+
+        private void Record(Service s)
         {
+            var key = Key(s);
+            foreach (var a in s.Spec.ClusterIPs.Append(s.Spec.ClusterIP ?? ""))
+            {
+                if (Ipv4Cidr.TryParseAddress(a, out var u))
+                {
+                    ipOwners[u] = key;
+                }
+            }
             foreach (var p in s.Spec.Ports)
             {
                 if (p.NodePort is { } np)
                 {
-                    usedPorts.Add(np);
+                    portOwners[np] = key;
                 }
             }
             if (s.Spec.HealthCheckNodePort is { } h)
             {
-                usedPorts.Add(h);
+                portOwners[h] = key;
             }
         }
-        var ports = spec.Ports.ToList();
-        var mine = new Dictionary<int, string>(); // node port -> protocol within this Service
-        for (int i = 0; i < ports.Count; i++)
+
+        private void Forget(Service s)
         {
-            var p = ports[i];
-            if (!needsNodePorts)
+            var key = Key(s);
+            foreach (var ip in ipOwners.Where(kv => kv.Value == key).Select(kv => kv.Key).ToList())
             {
-                if (p.NodePort is not null && type is "ClusterIP" or "ExternalName")
-                {
-                    ports[i] = p with { NodePort = null };
-                }
-                continue;
+                ipOwners.Remove(ip);
             }
-            var requested = p.NodePort ?? previous?.Spec.Ports.FirstOrDefault(q => q.Port == p.Port && (q.Protocol ?? "TCP") == (p.Protocol ?? "TCP"))?.NodePort;
-            if (requested is { } want)
+            foreach (var port in portOwners.Where(kv => kv.Value == key).Select(kv => kv.Key).ToList())
             {
-                if (want < config.NodePortMin || want > config.NodePortMax)
+                portOwners.Remove(port);
+            }
+        }
+
+        private bool IpTaken(uint a, string self) => ipOwners.TryGetValue(a, out var owner) && owner != self;
+
+        private bool PortTaken(int p, string self) => portOwners.TryGetValue(p, out var owner) && owner != self;
+
+        /// <summary>Admits one Service (see <see cref="ServiceAllocator.Admit"/>) and records its allocations.</summary>
+        public Service? Admit(Service service, out string error)
+        {
+            error = "";
+            var self = Key(service);
+            var previous = objects.Get<Service>("Service", service.Namespace, service.Name);
+            var spec = service.Spec;
+            var type = spec.Type ?? "ClusterIP";
+            var prefix = $"The Service \"{service.Name}\" is invalid: ";
+
+            if (type == "ExternalName")
+            {
+                spec = spec with { ClusterIP = null, ClusterIPs = [] };
+            }
+            else
+            {
+                var requested = spec.ClusterIP is { Length: > 0 } ip ? ip : spec.ClusterIPs.FirstOrDefault();
+                var prevIp = previous?.Spec.ClusterIP;
+                if (string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(prevIp))
                 {
-                    error = prefix + $"spec.ports[{i}].nodePort: Invalid value: {want}: provided port is not in the valid range. The range of valid ports is {config.NodePortMin}-{config.NodePortMax}";
+                    requested = prevIp;
+                }
+                else if (!string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(prevIp) && requested != prevIp)
+                {
+                    error = prefix + $"spec.clusterIPs[0]: Invalid value: []string{{\"{requested}\"}}: may not change once set";
                     return null;
                 }
-                if (usedPorts.Contains(want) || (mine.TryGetValue(want, out var proto) && proto == (p.Protocol ?? "TCP")))
+                if (requested == "None")
                 {
-                    error = prefix + $"spec.ports[{i}].nodePort: Invalid value: {want}: provided port is already allocated";
+                    spec = spec with { ClusterIP = "None", ClusterIPs = ["None"] };
+                }
+                else
+                {
+                    string assigned;
+                    if (!string.IsNullOrEmpty(requested))
+                    {
+                        if (!Ipv4Cidr.TryParseAddress(requested, out var want))
+                        {
+                            error = prefix + $"spec.clusterIPs[0]: Invalid value: \"{requested}\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+                            return null;
+                        }
+                        if (!range.Contains(want) || want == range.Network || want == range.At(range.Size - 1))
+                        {
+                            error = prefix + $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {range}";
+                            return null;
+                        }
+                        if (IpTaken(want, self))
+                        {
+                            error = prefix + $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: provided IP is already allocated";
+                            return null;
+                        }
+                        assigned = requested;
+                    }
+                    else
+                    {
+                        var a = AllocateIp(range, u => IpTaken(u, self), self);
+                        if (a is null)
+                        {
+                            error = prefix + "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full";
+                            return null;
+                        }
+                        assigned = a;
+                    }
+                    spec = spec with
+                    {
+                        ClusterIP = assigned,
+                        ClusterIPs = [assigned],
+                        IpFamilies = spec.IpFamilies.Count == 0 ? ["IPv4"] : spec.IpFamilies,
+                        IpFamilyPolicy = spec.IpFamilyPolicy ?? "SingleStack",
+                    };
+                }
+            }
+
+            var needsNodePorts = type == "NodePort" || (type == "LoadBalancer" && spec.AllocateLoadBalancerNodePorts != false);
+            var ports = spec.Ports.ToList();
+            var mine = new Dictionary<int, string>();
+            for (int i = 0; i < ports.Count; i++)
+            {
+                var p = ports[i];
+                if (!needsNodePorts)
+                {
+                    if (p.NodePort is not null && type is "ClusterIP" or "ExternalName")
+                    {
+                        ports[i] = p with { NodePort = null };
+                    }
+                    continue;
+                }
+                var requested = p.NodePort ?? previous?.Spec.Ports.FirstOrDefault(q => q.Port == p.Port && (q.Protocol ?? "TCP") == (p.Protocol ?? "TCP"))?.NodePort;
+                if (requested is { } want)
+                {
+                    if (want < config.NodePortMin || want > config.NodePortMax)
+                    {
+                        error = prefix + $"spec.ports[{i}].nodePort: Invalid value: {want}: provided port is not in the valid range. The range of valid ports is {config.NodePortMin}-{config.NodePortMax}";
+                        return null;
+                    }
+                    if (PortTaken(want, self) || (mine.TryGetValue(want, out var proto) && proto == (p.Protocol ?? "TCP")))
+                    {
+                        error = prefix + $"spec.ports[{i}].nodePort: Invalid value: {want}: provided port is already allocated";
+                        return null;
+                    }
+                    mine[want] = p.Protocol ?? "TCP";
+                    ports[i] = p with { NodePort = want };
+                    continue;
+                }
+                var port = AllocatePort(config, x => PortTaken(x, self) || mine.ContainsKey(x), self + "/" + i.ToString(CultureInfo.InvariantCulture));
+                if (port is null)
+                {
+                    error = prefix + $"spec.ports[{i}].nodePort: Internal error: failed to allocate a nodePort: range is full";
                     return null;
                 }
-                mine[want] = p.Protocol ?? "TCP";
-                ports[i] = p with { NodePort = want };
-                continue;
+                mine[port.Value] = p.Protocol ?? "TCP";
+                ports[i] = p with { NodePort = port };
             }
-            var port = AllocatePort(config, usedPorts, mine.Keys, service.Namespace + "/" + service.Name + "/" + i.ToString(CultureInfo.InvariantCulture));
-            if (port is null)
+            spec = spec with { Ports = ports };
+            if (type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local" && spec.HealthCheckNodePort is null)
             {
-                error = prefix + $"spec.ports[{i}].nodePort: Internal error: failed to allocate a nodePort: range is full";
-                return null;
+                var h = previous?.Spec.HealthCheckNodePort ?? AllocatePort(config, x => PortTaken(x, self) || mine.ContainsKey(x), self + "/healthcheck");
+                spec = spec with { HealthCheckNodePort = h };
             }
-            mine[port.Value] = p.Protocol ?? "TCP";
-            ports[i] = p with { NodePort = port };
+            var status = service.Status ?? previous?.Status ?? new ServiceStatus { LoadBalancer = new LoadBalancerStatus() };
+            var admitted = service with { Spec = spec, Status = status };
+            if (previous is not null)
+            {
+                Forget(previous);
+            }
+            Record(admitted);
+            return admitted;
         }
-        spec = spec with { Ports = ports };
-        if (type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local" && spec.HealthCheckNodePort is null)
-        {
-            var h = previous?.Spec.HealthCheckNodePort ?? AllocatePort(config, usedPorts, mine.Keys, service.Namespace + "/" + service.Name + "/healthcheck");
-            spec = spec with { HealthCheckNodePort = h };
-        }
-        var status = service.Status ?? previous?.Status ?? new ServiceStatus { LoadBalancer = new LoadBalancerStatus() };
-        return service with { Spec = spec, Status = status };
     }
 
-    private static string? AllocateIp(Ipv4Cidr range, HashSet<uint> used, string identity)
+    private static string? AllocateIp(Ipv4Cidr range, Func<uint, bool> taken, string identity)
     {
         long size = range.Size - 2; // usable offsets 1..size
         long lowBand = Math.Min(Math.Max(16, size / 16), 256);
@@ -180,7 +227,7 @@ public static class ServiceAllocator
         {
             long off = ((start - 1 + i) % size) + 1;
             var a = range.At(off);
-            if (!used.Contains(a))
+            if (!taken(a))
             {
                 return Ipv4Cidr.FormatAddress(a);
             }
@@ -188,16 +235,14 @@ public static class ServiceAllocator
         return null;
     }
 
-    private static int? AllocatePort(ClusterConfig config, HashSet<int> used, IEnumerable<int> mine, string identity)
+    private static int? AllocatePort(ClusterConfig config, Func<int, bool> taken, string identity)
     {
-        var taken = new HashSet<int>(used);
-        taken.UnionWith(mine);
         int size = config.NodePortMax - config.NodePortMin + 1;
         int start = (int)(NameGenerator.Fnv64a(identity) % (ulong)size);
         for (int i = 0; i < size; i++)
         {
             int port = config.NodePortMin + (start + i) % size;
-            if (!taken.Contains(port))
+            if (!taken(port))
             {
                 return port;
             }
