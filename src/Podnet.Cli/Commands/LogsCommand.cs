@@ -41,7 +41,8 @@ public static class LogsCommand
             {
                 throw new KubectlException($"error: container {c} is not valid for pod {name}");
             }
-            throw new KubectlException($"error: container \"{c}\" in pod \"{name}\" runs no program yet: container programs and their logs arrive with the data plane");
+            context.Err.WriteLine($"error: container \"{c}\" in pod \"{name}\" runs no program yet: container programs and their logs arrive with the data plane");
+            return 1;
         });
         return command;
     }

@@ -422,10 +422,17 @@ public static class ResourceTables
 
     private static IReadOnlyList<string> IngressClassRow(IngressClass ic, DateTimeOffset now)
     {
+        // printIngressClass: Kind[.apiGroup]/name of spec.parameters, or <none>
         var parameters = "<none>";
-        if (ic.Unmodeled?["spec"] is null && ic.Spec is not null)
+        if (ic.Spec.Unmodeled?.TryGetValue("parameters", out var p) == true && p.ValueKind == System.Text.Json.JsonValueKind.Object)
         {
-            // parameters are kept unmodelled inside spec when present
+            string Field(string name) => p.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() ?? "" : "";
+            parameters = Field("kind");
+            if (Field("apiGroup") is { Length: > 0 } group)
+            {
+                parameters += "." + group;
+            }
+            parameters += "/" + Field("name");
         }
         return [ic.Name, ic.Spec.Controller ?? "", parameters, Format.Age(ic, now)];
     }
