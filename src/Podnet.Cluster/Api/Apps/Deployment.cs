@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
@@ -43,7 +43,7 @@ public sealed record DeploymentSpec
     public int? ProgressDeadlineSeconds { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 DeploymentStrategy</c>.</summary>
@@ -55,7 +55,7 @@ public sealed record DeploymentStrategy
     public RollingUpdateParameters? RollingUpdate { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 RollingUpdateDeployment</c> / <c>RollingUpdateDaemonSet</c> / <c>RollingUpdateStatefulSetStrategy</c>.</summary>
@@ -69,7 +69,7 @@ public sealed record RollingUpdateParameters
     public int? Partition { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 DeploymentStatus</c>.</summary>
@@ -91,5 +91,5 @@ public sealed record DeploymentStatus
     public IReadOnlyList<Condition> Conditions { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
@@ -35,7 +35,7 @@ public sealed record ReplicaSetSpec
     public PodTemplateSpec Template { get; init; } = new();
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 ReplicaSetStatus</c>.</summary>
@@ -55,5 +55,5 @@ public sealed record ReplicaSetStatus
     public IReadOnlyList<Condition> Conditions { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
@@ -43,7 +43,7 @@ public sealed record StatefulSetSpec
     public int? MinReadySeconds { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 StatefulSetUpdateStrategy</c> / <c>DaemonSetUpdateStrategy</c>.</summary>
@@ -55,7 +55,7 @@ public sealed record WorkloadUpdateStrategy
     public RollingUpdateParameters? RollingUpdate { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>apps/v1 StatefulSetStatus</c>.</summary>
@@ -81,5 +81,5 @@ public sealed record StatefulSetStatus
     public int? CollisionCount { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
@@ -47,7 +47,7 @@ public sealed record JobSpec
     public bool? Suspend { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>batch/v1 JobStatus</c>.</summary>
@@ -69,5 +69,5 @@ public sealed record JobStatus
     public int? Ready { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -29,7 +29,7 @@ public sealed record EndpointSubset
     public IReadOnlyList<EndpointPort> Ports { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 EndpointAddress</c>.</summary>
@@ -45,7 +45,7 @@ public sealed record EndpointAddress
     public ObjectReference? TargetRef { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 EndpointPort</c> and <c>discovery/v1 EndpointPort</c>.</summary>
@@ -61,5 +61,5 @@ public sealed record EndpointPort
     public string? AppProtocol { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

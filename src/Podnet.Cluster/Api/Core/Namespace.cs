@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -28,7 +28,7 @@ public sealed record NamespaceSpec
     public IReadOnlyList<string> Finalizers { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 NamespaceStatus</c>.</summary>
@@ -38,5 +38,5 @@ public sealed record NamespaceStatus
     public string? Phase { get; init; }
     /// <summary>Unmodelled fields (conditions).</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

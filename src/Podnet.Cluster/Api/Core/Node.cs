@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -36,7 +36,7 @@ public sealed record NodeSpec
     public IReadOnlyList<Taint> Taints { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 Taint</c>.</summary>
@@ -52,7 +52,7 @@ public sealed record Taint
     public DateTimeOffset? TimeAdded { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 NodeStatus</c>.</summary>
@@ -70,7 +70,7 @@ public sealed record NodeStatus
     public NodeSystemInfo? NodeInfo { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 NodeAddress</c>.</summary>
@@ -82,7 +82,7 @@ public sealed record NodeAddress
     public string Address { get; init; } = "";
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 NodeSystemInfo</c> (what <c>get nodes -o wide</c> shows).</summary>
@@ -110,5 +110,5 @@ public sealed record NodeSystemInfo
     public string? Architecture { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

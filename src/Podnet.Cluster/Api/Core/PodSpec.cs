@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -45,7 +45,7 @@ public sealed record PodSpec
     public bool? SetHostnameAsFqdn { get; init; }
     /// <summary>Unmodelled fields (volumes, affinity, securityContext, ...).</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 Container</c>.</summary>
@@ -79,7 +79,7 @@ public sealed record Container
     public string? ImagePullPolicy { get; init; }
     /// <summary>Unmodelled fields (resources, volumeMounts, securityContext, ...).</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerPort</c>.</summary>
@@ -98,7 +98,7 @@ public sealed record ContainerPort
     public string? HostIP { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 EnvVar</c> (valueFrom is kept unmodelled).</summary>
@@ -110,7 +110,7 @@ public sealed record EnvVar
     public string? Value { get; init; }
     /// <summary>Unmodelled fields (valueFrom).</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 Probe</c>: exec, httpGet, tcpSocket or grpc check with timing.</summary>
@@ -138,7 +138,7 @@ public sealed record Probe
     public long? TerminationGracePeriodSeconds { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ExecAction</c>.</summary>
@@ -148,7 +148,7 @@ public sealed record ExecAction
     public IReadOnlyList<string> Command { get; init; } = [];
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 HTTPGetAction</c>.</summary>
@@ -166,7 +166,7 @@ public sealed record HttpGetAction
     public IReadOnlyList<HttpHeader> HttpHeaders { get; init; } = [];
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 HTTPHeader</c>.</summary>
@@ -178,7 +178,7 @@ public sealed record HttpHeader
     public string Value { get; init; } = "";
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 TCPSocketAction</c>.</summary>
@@ -190,7 +190,7 @@ public sealed record TcpSocketAction
     public string? Host { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 GRPCAction</c>.</summary>
@@ -202,7 +202,7 @@ public sealed record GrpcAction
     public string? Service { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 Toleration</c>.</summary>
@@ -241,7 +241,7 @@ public sealed record Toleration
     }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 PodDNSConfig</c>.</summary>
@@ -255,7 +255,7 @@ public sealed record PodDnsConfig
     public IReadOnlyList<PodDnsConfigOption> Options { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 PodDNSConfigOption</c>: a resolv.conf option such as <c>ndots:2</c>.</summary>
@@ -267,7 +267,7 @@ public sealed record PodDnsConfigOption
     public string? Value { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 PodReadinessGate</c>.</summary>
@@ -277,5 +277,5 @@ public sealed record PodReadinessGate
     public string ConditionType { get; init; } = "";
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

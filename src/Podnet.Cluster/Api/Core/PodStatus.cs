@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -35,7 +35,7 @@ public sealed record PodStatus
     public string? QosClass { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 PodIP</c> / <c>HostIP</c>: <c>{ip: ...}</c>.</summary>
@@ -45,7 +45,7 @@ public sealed record PodIP
     public string Ip { get; init; } = "";
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerStatus</c>.</summary>
@@ -71,7 +71,7 @@ public sealed record ContainerStatus
     public bool? Started { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerState</c>: exactly one of waiting, running, terminated.</summary>
@@ -85,7 +85,7 @@ public sealed record ContainerState
     public ContainerStateTerminated? Terminated { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerStateWaiting</c>.</summary>
@@ -97,7 +97,7 @@ public sealed record ContainerStateWaiting
     public string? Message { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerStateRunning</c>.</summary>
@@ -107,7 +107,7 @@ public sealed record ContainerStateRunning
     public DateTimeOffset? StartedAt { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ContainerStateTerminated</c>.</summary>
@@ -129,5 +129,5 @@ public sealed record ContainerStateTerminated
     public string? ContainerID { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -13,5 +13,5 @@ public sealed record PodTemplateSpec
     public PodSpec Spec { get; init; } = new();
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

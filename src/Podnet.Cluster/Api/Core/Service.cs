@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -66,7 +66,7 @@ public sealed record ServiceSpec
     public string? TrafficDistribution { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ServicePort</c>.</summary>
@@ -86,7 +86,7 @@ public sealed record ServicePort
     public int? NodePort { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 SessionAffinityConfig</c>.</summary>
@@ -96,7 +96,7 @@ public sealed record SessionAffinityConfig
     public ClientIPConfig? ClientIP { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ClientIPConfig</c>.</summary>
@@ -106,7 +106,7 @@ public sealed record ClientIPConfig
     public int? TimeoutSeconds { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 ServiceStatus</c>.</summary>
@@ -118,7 +118,7 @@ public sealed record ServiceStatus
     public IReadOnlyList<Condition> Conditions { get; init; } = [];
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 LoadBalancerStatus</c> (also used by Ingress status).</summary>
@@ -128,7 +128,7 @@ public sealed record LoadBalancerStatus
     public IReadOnlyList<LoadBalancerIngress> Ingress { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>v1 LoadBalancerIngress</c>.</summary>
@@ -142,5 +142,5 @@ public sealed record LoadBalancerIngress
     public string? IpMode { get; init; }
     /// <summary>Unmodelled fields (ports).</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

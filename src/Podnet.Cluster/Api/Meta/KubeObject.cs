@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Podnet.Cluster.Api.Meta;
@@ -25,7 +25,7 @@ public abstract record KubeObject
 
     /// <summary>Top-level fields Podnet does not model, kept verbatim for round trips.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 
     /// <summary>Shortcut for <c>Metadata.Name</c>.</summary>
     [JsonIgnore]

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Podnet.Cluster.Api.Meta;
@@ -18,7 +18,7 @@ public sealed record LabelSelector
 
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 
     /// <summary>True when the selector has no requirement at all (selects everything).</summary>
     [JsonIgnore]
@@ -101,7 +101,7 @@ public sealed record LabelSelectorRequirement
 
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 
     /// <summary>Evaluates this requirement against a label set.</summary>
     public bool Matches(IReadOnlyDictionary<string, string> labels)

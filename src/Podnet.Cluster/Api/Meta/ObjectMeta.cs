@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Podnet.Cluster.Api.Meta;
@@ -47,7 +47,7 @@ public sealed record ObjectMeta
 
     /// <summary>Metadata fields Podnet does not model (managedFields, ...), kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>metav1.OwnerReference</c>: the controller (or other owner) of an object.</summary>
@@ -67,5 +67,5 @@ public sealed record OwnerReference
     public bool? BlockOwnerDeletion { get; init; }
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
@@ -35,7 +35,7 @@ public sealed record IngressSpec
     public IReadOnlyList<IngressRule> Rules { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IngressBackend</c>.</summary>
@@ -45,7 +45,7 @@ public sealed record IngressBackend
     public IngressServiceBackend? Service { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IngressServiceBackend</c>.</summary>
@@ -57,7 +57,7 @@ public sealed record IngressServiceBackend
     public ServiceBackendPort? Port { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 ServiceBackendPort</c>: a port number or a port name.</summary>
@@ -69,7 +69,7 @@ public sealed record ServiceBackendPort
     public int? Number { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IngressTLS</c>.</summary>
@@ -81,7 +81,7 @@ public sealed record IngressTls
     public string? SecretName { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IngressRule</c>.</summary>
@@ -93,7 +93,7 @@ public sealed record IngressRule
     public HttpIngressRuleValue? Http { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 HTTPIngressRuleValue</c>.</summary>
@@ -103,7 +103,7 @@ public sealed record HttpIngressRuleValue
     public IReadOnlyList<HttpIngressPath> Paths { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 HTTPIngressPath</c>.</summary>
@@ -117,7 +117,7 @@ public sealed record HttpIngressPath
     public IngressBackend Backend { get; init; } = new();
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IngressStatus</c>.</summary>
@@ -127,5 +127,5 @@ public sealed record IngressStatus
     public LoadBalancerStatus? LoadBalancer { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -31,7 +31,7 @@ public sealed record NetworkPolicySpec
     public IReadOnlyList<string> PolicyTypes { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 NetworkPolicyIngressRule</c>: empty <c>from</c> = from anywhere; empty <c>ports</c> = all ports.</summary>
@@ -43,7 +43,7 @@ public sealed record NetworkPolicyIngressRule
     public IReadOnlyList<NetworkPolicyPeer> From { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 NetworkPolicyEgressRule</c>.</summary>
@@ -55,7 +55,7 @@ public sealed record NetworkPolicyEgressRule
     public IReadOnlyList<NetworkPolicyPeer> To { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 NetworkPolicyPeer</c>: pod/namespace selectors (ANDed when both) or an ipBlock.</summary>
@@ -69,7 +69,7 @@ public sealed record NetworkPolicyPeer
     public IPBlock? IpBlock { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 IPBlock</c>.</summary>
@@ -81,7 +81,7 @@ public sealed record IPBlock
     public IReadOnlyList<string> Except { get; init; } = [];
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
 
 /// <summary>Kubernetes <c>networking.k8s.io/v1 NetworkPolicyPort</c>.</summary>
@@ -95,5 +95,5 @@ public sealed record NetworkPolicyPort
     public int? EndPort { get; init; }
     /// <summary>Unmodelled fields, kept verbatim.</summary>
     [JsonExtensionData]
-    public JsonObject? Unmodeled { get; init; }
+    public Dictionary<string, JsonElement>? Unmodeled { get; init; }
 }
