@@ -86,10 +86,10 @@ public static class ZoneFile
         reverseZone = DnsName.Fqdn(reverseZone).ToLowerInvariant();
         var v6 = reverseZone.EndsWith("ip6.arpa.", StringComparison.Ordinal);
         var list = new List<DnsResourceRecord> { plugin.Soa(reverseZone, view) };
-        var (ns, glue) = plugin.Ns(reverseZone, view);
+        // CoreDNS names its NS after the zone it answers for (kube-dns.kube-system.svc.in-addr.arpa.); an A query for
+        // that name is NXDOMAIN in the plugin, so no glue is exported for it.
+        var (ns, _) = plugin.Ns(reverseZone, view);
         list.AddRange(ns);
-        // CoreDNS names its NS after the zone it answers for, so the reverse zone's NS target lies inside it: glue.
-        list.AddRange(glue.Where(g => DnsName.IsSubdomainOf(g.Name, reverseZone)));
         var ips = view.Services.SelectMany(s => s.ClusterIPs)
             .Concat(view.Slices.SelectMany(s => s.Endpoints.Where(DnsClusterView.IsReady).SelectMany(e => e.Addresses)))
             .Where(ip => ip.AddressFamily == (v6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork))
