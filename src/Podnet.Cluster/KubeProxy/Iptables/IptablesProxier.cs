@@ -67,12 +67,15 @@ public sealed class IptablesProxier
     /// <summary>
     /// Computes one sync. <paramref name="existingNatChains"/> is what <c>iptables-save -t nat</c>
     /// lists on the node (upstream reads it to find stale chains); when null the proxier relies on
-    /// its own record of the chains it wrote.
+    /// its own record of the chains it wrote. <paramref name="updatedServices"/> (<c>ns/name</c>)
+    /// is what upstream's change trackers report from watch events; when null the proxier finds
+    /// the changed Services by comparing <paramref name="state"/> with the previous one.
     /// </summary>
-    public IptablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingNatChains = null)
+    public IptablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingNatChains = null,
+        IReadOnlySet<string>? updatedServices = null)
     {
         bool doFullSync = _needFullSync || _lastState is null;
-        var updated = doFullSync ? null : state.UpdatedServicesSince(_lastState);
+        IReadOnlySet<string>? updated = doFullSync ? null : updatedServices ?? state.UpdatedServicesSince(_lastState);
 
         var ensuredChains = new List<(string, string)>();
         var jumpRules = new List<IptablesJumpRule>();

@@ -111,8 +111,11 @@ public sealed class NftablesProxier
     /// Computes one sync. <paramref name="existingChains"/> and <paramref name="existingSets"/> are
     /// what <c>nft list chains/sets</c> shows in the table (upstream lists them to find stale
     /// objects); when null the proxier relies on its own record of what it created.
+    /// <paramref name="updatedServices"/> (<c>ns/name</c>) is what the change trackers report from
+    /// watch events; when null the changed Services are found by comparing with the previous state.
     /// </summary>
-    public NftablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingChains = null, IReadOnlyCollection<string>? existingSets = null)
+    public NftablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingChains = null,
+        IReadOnlyCollection<string>? existingSets = null, IReadOnlySet<string>? updatedServices = null)
     {
         var now = _config.Clock?.Now;
 
@@ -137,7 +140,7 @@ public sealed class NftablesProxier
         }
 
         bool tryPartialSync = !_needFullSync && _lastState is not null;
-        var updated = tryPartialSync ? state.UpdatedServicesSince(_lastState) : null;
+        IReadOnlySet<string>? updated = tryPartialSync ? updatedServices ?? state.UpdatedServicesSince(_lastState) : null;
         var tx = _tx;
         tx.Reset();
         if (!tryPartialSync) SetupNftables(tx);
