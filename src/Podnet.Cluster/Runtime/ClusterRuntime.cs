@@ -21,7 +21,7 @@ namespace Podnet.Cluster.Runtime;
 /// rules, overlay, egress masquerade and kubelet-run pods. Nothing here is Kubernetes inside the
 /// kernel: every node component programs its namespace through the kernel's tools.
 /// </summary>
-public sealed class ClusterRuntime
+public sealed partial class ClusterRuntime
 {
     /// <summary>The node network's bridge (docker's bridge for the <c>kind</c> network).</summary>
     public const string NodeBridge = "br-kind";
