@@ -71,10 +71,11 @@ public sealed class IptablesState
             {
                 if (depth == 0)
                 {
-                    chain.Packets++;
-                    chain.Bytes += p.Length;
-                    if (trace is not null) _nf.Trace(trace, p, TraceStepKind.Policy, $"iptables {table.Name} {chain.Name} policy {chain.Policy}", Attrs(table, chain, -1));
-                    return chain.Policy == "DROP" ? NetfilterVerdict.Drop : NetfilterVerdict.Accept;
+                    // the end of the built-in chain (or of a chain reached from it by -g): its policy
+                    start.Packets++;
+                    start.Bytes += p.Length;
+                    if (trace is not null) _nf.Trace(trace, p, TraceStepKind.Policy, $"iptables {table.Name} {start.Name} policy {start.Policy}", Attrs(table, start, -1));
+                    return start.Policy == "DROP" ? NetfilterVerdict.Drop : NetfilterVerdict.Accept;
                 }
                 depth--;
                 chain = _stackChain[depth];
@@ -110,8 +111,7 @@ public sealed class IptablesState
                 case TargetAction.Return:
                     if (depth == 0)
                     {
-                        i = rules.Count; // falls to the policy
-                        if (!chain.BuiltIn) i = int.MaxValue;
+                        i = int.MaxValue; // falls to the built-in chain's policy
                         break;
                     }
                     depth--;
