@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Podnet.Cluster.Dns.CoreDns;
 using Podnet.Cluster.Dns.Server;
 
@@ -15,10 +18,17 @@ namespace Podnet.Bench.Dns;
 /// 20% PTR, 20% NXDOMAIN) for 10 s. Each benchmark method is one dnsperf run; the figures that matter (queries per
 /// second, lost queries) are printed and written to <c>BenchmarkDotNet.Artifacts/dns-dnsperf.txt</c>.
 /// Needs the Debian packages <c>nsd</c> and <c>dnsperf</c>; run with
-/// <c>dotnet run -c Release --project bench/Podnet.Bench -- --filter '*DnsServerVsNsd*' --inProcess</c>.</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1, invocationCount: 1)]
+/// <c>dotnet run -c Release --project bench/Podnet.Bench -- --filter '*DnsServerVsNsd*'</c> (in-process, one iteration).</summary>
+[Config(typeof(OneShotConfig))]
 public class DnsServerVsNsdBenchmark
 {
+    /// <summary>One in-process run of each method: each is a whole dnsperf run already.</summary>
+    private sealed class OneShotConfig : ManualConfig
+    {
+        public OneShotConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(1).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
     private const int PodnetPort = 15353;
     private const int NsdPort = 15354;
     private string _dir = "";
@@ -54,6 +64,9 @@ public class DnsServerVsNsdBenchmark
                 pidfile: "{_dir}/nsd.pid"
                 logfile: "{_dir}/nsd.log"
                 verbosity: 1
+                # Response rate limiting would throttle the single benchmark client (Debian's default is 200 qps).
+                rrl-ratelimit: 0
+                rrl-whitelist-ratelimit: 0
             remote-control:
                 control-enable: no
             zone:
