@@ -5,7 +5,9 @@ namespace Podnet.Cluster.Tests.Api;
 /// <summary>Locates test data next to the test sources (no csproj copy rules needed).</summary>
 internal static class TestData
 {
-    public static string ApiTestsDir([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    public static string ApiTestsDir() => Here();
+
+    private static string Here([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     public static string Golden(string name) => Path.Combine(ApiTestsDir(), "Serialization", "Golden", name);
 

@@ -65,7 +65,8 @@ public sealed class YamlSyntaxException : Exception
     {
         scanner = null;
         var lower = m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m;
-        if (lower.Contains("mapping values are not allowed in this context", StringComparison.OrdinalIgnoreCase))
+        if (lower.Contains("mapping values are not allowed in this context", StringComparison.OrdinalIgnoreCase) ||
+            lower.Contains("found invalid mapping", StringComparison.OrdinalIgnoreCase))
         {
             scanner = true;
             return "mapping values are not allowed in this context";
