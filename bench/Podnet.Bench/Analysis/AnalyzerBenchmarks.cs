@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Podnet.Analysis.NetworkPolicies;
 using Podnet.Cluster.NetworkPolicies;
 
@@ -10,7 +9,6 @@ namespace Podnet.Bench.Analysis;
 /// sizes, and one --from/--to question with reasons on a loaded cluster.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class NetpolAnalyzerBenchmarks
 {
     private ClusterModel model = null!;
@@ -48,11 +46,10 @@ public class NetpolAnalyzerBenchmarks
 }
 
 /// <summary>
-/// The 100,000-pod / 10,000-policy cluster: too slow for many iterations, so one warm-up and three
-/// measured runs (BenchmarkDotNet's Monitoring strategy).
+/// The 100,000-pod / 10,000-policy cluster, kept apart because one run takes seconds: run it with
+/// <c>--strategy Monitoring --warmupCount 1 --iterationCount 3</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class NetpolAnalyzerLargeBenchmarks
 {
     private readonly NetpolAnalyzerBenchmarks inner = new() { Size = "100000/10000" };

@@ -9,7 +9,6 @@ namespace Podnet.Bench.Analysis;
 /// measures the full compile and the recompile after one policy changed.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class NetpolCompilerBenchmarks
 {
     private ClusterModel model = null!;
