@@ -61,6 +61,18 @@ public static class PodnetCli
                 EnableDefaultExceptionHandler = false,
             });
         }
+        catch (Podnet.Cluster.Api.Store.StoreException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlLine);
+            return 1;
+        }
+        catch (Podnet.Cluster.Api.Validation.InvalidObjectException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlMessage.TrimEnd('\n'));
+            return 1;
+        }
         catch (KubectlException e)
         {
             context.Out.Flush();
