@@ -103,7 +103,7 @@ public static class DaemonSetController
                 NumberAvailable = ready,
                 NumberUnavailable = desired - ready > 0 ? desired - ready : null,
             };
-            if (ds.Status is null || ObjectComparer.Canonical(ds.Status) != ObjectComparer.Canonical(status))
+            if (ds.Status is null || !ObjectComparer.SameValue(ds.Status, status))
             {
                 objects.Put(ds with { Status = status });
             }

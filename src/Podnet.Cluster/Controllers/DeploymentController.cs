@@ -81,7 +81,13 @@ public static class DeploymentController
             : [];
 
     /// <summary>The pod-template-hash of a template (FNV-32a of its canonical JSON, safe-encoded).</summary>
-    public static string TemplateHash(PodTemplateSpec template)
+    public static string TemplateHash(PodTemplateSpec template) =>
+        HashCache.GetValue(template, ComputeTemplateHash);
+
+    // Templates are immutable records: the hash of one template instance never changes.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PodTemplateSpec, string> HashCache = new();
+
+    private static string ComputeTemplateHash(PodTemplateSpec template)
     {
         var labels = template.Metadata.Labels.Where(kv => kv.Key != PodTemplateHashLabel)
             .OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -176,7 +182,7 @@ public static class DeploymentController
                 UnavailableReplicas = unavailable == 0 ? null : unavailable,
                 Conditions = [availableCondition, progressing],
             };
-            if (old is null || ObjectComparer.Canonical(old) != ObjectComparer.Canonical(status))
+            if (old is null || !ObjectComparer.SameValue(old, status))
             {
                 objects.Put(d with { Status = status });
             }

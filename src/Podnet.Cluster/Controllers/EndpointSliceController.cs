@@ -227,7 +227,7 @@ public static class EndpointSliceController
                     Ports = ports,
                     Endpoints = endpoints,
                 };
-                if (ObjectComparer.Canonical(old) != ObjectComparer.Canonical(updated))
+                if (!ObjectComparer.SameValue(old, updated))
                 {
                     objects.Put(updated);
                 }

@@ -58,7 +58,7 @@ public static class EndpointsController
                 },
                 Subsets = subsets,
             };
-            if (existing is null || ObjectComparer.Canonical(existing with { Metadata = existing.Metadata with { Annotations = Empty.Map } }) != ObjectComparer.Canonical(desired with { Metadata = desired.Metadata with { Annotations = Empty.Map } }))
+            if (existing is null || !ObjectComparer.SameValue(existing with { Metadata = existing.Metadata with { Annotations = Empty.Map } }, desired with { Metadata = desired.Metadata with { Annotations = Empty.Map } }))
             {
                 var annotations = new Dictionary<string, string>(desired.Metadata.Annotations)
                 {

@@ -65,7 +65,7 @@ public static class JobController
                 Failed = all.Count(p => p.Status?.Phase == "Failed") is var f && f > 0 ? f : null,
                 Conditions = job.Status?.Conditions ?? [],
             };
-            if (job.Status is null || ObjectComparer.Canonical(job.Status) != ObjectComparer.Canonical(status))
+            if (job.Status is null || !ObjectComparer.SameValue(job.Status, status))
             {
                 objects.Put(job with { Status = status });
             }

@@ -49,7 +49,7 @@ public static class PodLifecycleController
                         + NameGenerator.Fnv64a("sandbox:" + (pod.Metadata.Uid ?? pod.Name)).ToString("x16", CultureInfo.InvariantCulture);
                     var message = $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": plugin type=\"bridge\" failed (add): {error}";
                     var waiting = ContainerCreating(pod, hostIp, now);
-                    if (pod.Status is null || ObjectComparer.Canonical(pod.Status) != ObjectComparer.Canonical(waiting.Status!))
+                    if (pod.Status is null || !ObjectComparer.SameValue(pod.Status, waiting.Status!))
                     {
                         objects.Put(waiting);
                     }

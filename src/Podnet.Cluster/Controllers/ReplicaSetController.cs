@@ -91,7 +91,7 @@ public static class ReplicaSetController
                 AvailableReplicas = ready == 0 ? null : ready,
                 ObservedGeneration = rs.Metadata.Generation,
             };
-            if (rs.Status is null || ObjectComparer.Canonical(rs.Status) != ObjectComparer.Canonical(status))
+            if (rs.Status is null || !ObjectComparer.SameValue(rs.Status, status))
             {
                 objects.Put(rs with { Status = status });
             }

@@ -76,7 +76,7 @@ public static class StatefulSetController
                 UpdateRevision = revision,
                 CollisionCount = 0,
             };
-            if (sts.Status is null || ObjectComparer.Canonical(sts.Status) != ObjectComparer.Canonical(status))
+            if (sts.Status is null || !ObjectComparer.SameValue(sts.Status, status))
             {
                 objects.Put(sts with { Status = status });
             }

@@ -260,7 +260,7 @@ public sealed class TcpSocket
         var dst = RemoteEndpoint.Address;
         var h = new TcpHeader(LocalEndpoint.Port, RemoteEndpoint.Port, seq, (flags & TcpFlags.Ack) != 0 ? _rcvNxt : 0, flags, Window, 20, withMss ? (ushort)Math.Min(Mss, 65495) : (ushort)0);
         int tcpLen = h.WrittenSize + data.Length;
-        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + tcpLen) { Trace = Trace };
+        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + tcpLen) { Trace = Trace, ChecksumTrusted = true };
         var b = f.Span;
         int l4 = NetNamespace.IpOffset + Ipv4Header.MinSize;
         data.CopyTo(b[(l4 + h.WrittenSize)..]);

@@ -334,7 +334,7 @@ public sealed partial class NetNamespace
         else if (TryRoute(osrc, out var back)) saddr = back.Source;
         else return;
         int quote = Math.Min(total, 576 - Ipv4Header.MinSize - IcmpHeader.Size);
-        var f = new Frame(IpOffset + Ipv4Header.MinSize + IcmpHeader.Size + quote) { Trace = original.Trace };
+        var f = new Frame(IpOffset + Ipv4Header.MinSize + IcmpHeader.Size + quote) { Trace = original.Trace, ChecksumTrusted = true };
         var b = f.Span;
         int icmp = IpOffset + Ipv4Header.MinSize;
         ob[..quote].CopyTo(b[(icmp + IcmpHeader.Size)..]);

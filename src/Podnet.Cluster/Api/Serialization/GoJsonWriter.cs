@@ -22,6 +22,51 @@ public static class GoJsonWriter
         return sb.ToString();
     }
 
+    /// <summary>Renders a tree as Go's <c>json.Marshal</c> of a map does: compact, keys sorted (no trailing newline).</summary>
+    public static string WriteCompact(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        WriteCompactNode(sb, node);
+        return sb.ToString();
+    }
+
+    private static void WriteCompactNode(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                sb.Append('{');
+                var first = true;
+                foreach (var key in o.Select(kv => kv.Key).Order(StringComparer.Ordinal))
+                {
+                    if (!first) sb.Append(',');
+                    first = false;
+                    WriteString(sb, key);
+                    sb.Append(':');
+                    WriteCompactNode(sb, o[key]);
+                }
+
+                sb.Append('}');
+                break;
+            case JsonArray a:
+                sb.Append('[');
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    WriteCompactNode(sb, a[i]);
+                }
+
+                sb.Append(']');
+                break;
+            case null:
+                sb.Append("null");
+                break;
+            case JsonValue v:
+                WriteValue(sb, v);
+                break;
+        }
+    }
+
     private static void WriteNode(StringBuilder sb, JsonNode? node, int depth)
     {
         switch (node)

@@ -138,6 +138,8 @@ public sealed class IptablesRule
             m.Finish();
         }
         r.Target?.Finish();
+        if (r.Target is NatTarget { MinPort: not 0 } && !(r.HasProto && !r.InvProto && r.Proto is 6 or 17 or 132 or 33))
+            throw new IptablesException("Need TCP, UDP, SCTP or DCCP with port specification");
         r.Matches = matches.ToArray();
         r.Text = r.BuildText();
         return r;

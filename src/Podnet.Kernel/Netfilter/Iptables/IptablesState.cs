@@ -141,6 +141,10 @@ public sealed class IptablesState
         ["rule"] = (i + 1).ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>How many rules use the ipset <paramref name="name"/> (ipset's References).</summary>
+    internal int SetReferences(string name) =>
+        _tables.Values.Sum(t => t.Chains.Values.Sum(c => c.RuleList.Count(r => r.Matches.Any(m => m is SetMatch sm && sm.SetName == name))));
+
     // ---- iptables-restore ----------------------------------------------------------------------
 
     /// <summary><c>iptables-restore</c>: applies each <c>*table ... COMMIT</c> block atomically.</summary>

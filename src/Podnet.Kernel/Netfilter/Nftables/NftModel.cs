@@ -18,18 +18,44 @@ public sealed class NftTable
     public string? Comment { get; internal set; }
     internal List<NftChain> Chains { get; } = new();
     internal List<NftSet> Sets { get; } = new();
+    private readonly Dictionary<string, NftChain> _chainIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NftSet> _setIndex = new(StringComparer.Ordinal);
     internal long NextHandle = 1;
 
-    public NftChain? Chain(string name) => Chains.Find(c => c.Name == name);
-    public NftSet? Set(string name) => Sets.Find(s => s.Name == name);
+    public NftChain? Chain(string name) => _chainIndex.GetValueOrDefault(name);
+    public NftSet? Set(string name) => _setIndex.GetValueOrDefault(name);
+
+    internal void AddChain(NftChain c)
+    {
+        Chains.Add(c);
+        _chainIndex[c.Name] = c;
+    }
+
+    internal void RemoveChain(NftChain c)
+    {
+        Chains.Remove(c);
+        _chainIndex.Remove(c.Name);
+    }
+
+    internal void AddSet(NftSet s)
+    {
+        Sets.Add(s);
+        _setIndex[s.Name] = s;
+    }
+
+    internal void RemoveSet(NftSet s)
+    {
+        Sets.Remove(s);
+        _setIndex.Remove(s.Name);
+    }
     public IReadOnlyList<NftChain> AllChains => Chains;
     public IReadOnlyList<NftSet> AllSets => Sets;
 
     internal NftTable Clone()
     {
         var t = new NftTable(Family, Name) { Comment = Comment, NextHandle = NextHandle };
-        foreach (var c in Chains) t.Chains.Add(c.Clone());
-        foreach (var s in Sets) t.Sets.Add(s.Clone());
+        foreach (var c in Chains) t.AddChain(c.Clone());
+        foreach (var s in Sets) t.AddSet(s.Clone());
         return t;
     }
 }
