@@ -1,0 +1,294 @@
+using System.Text.Json.Nodes;
+using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Defaulting;
+using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Validation;
+using Podnet.Cluster.Api.Serialization;
+using Podnet.Cluster.Controllers;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary><c>kubectl apply</c> or <c>kubectl create</c>.</summary>
+public enum ApplyMode
+{
+    /// <summary>Create or update, recording <c>last-applied-configuration</c>.</summary>
+    Apply,
+
+    /// <summary>Create only; an existing object is an AlreadyExists error.</summary>
+    Create,
+}
+
+/// <summary>
+/// Applies manifests to a cluster the way kubectl and the apiserver do together: namespace
+/// resolution, the apiserver's metadata (uid, creationTimestamp, the namespace name label),
+/// Service IP and node port admission, the <c>last-applied-configuration</c> annotation that
+/// decides <c>configured</c> versus <c>unchanged</c>, then one convergence of the control plane and
+/// one store transaction. Valid objects are applied, each invalid one is reported in kubectl's
+/// words, and the exit code is 1 if any failed.
+/// </summary>
+public sealed class ApplyEngine
+{
+    /// <summary>The annotation kubectl apply keeps the applied manifest in.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private readonly ClusterSession session;
+    private readonly CliContext context;
+    private readonly string? namespaceFlag;
+    private readonly bool quiet;
+
+    /// <summary>Creates an engine; <paramref name="quiet"/> suppresses the per-object lines (in-memory reads).</summary>
+    public ApplyEngine(ClusterSession session, CliContext context, string? namespaceFlag, bool quiet = false)
+    {
+        this.session = session;
+        this.context = context;
+        this.namespaceFlag = namespaceFlag;
+        this.quiet = quiet;
+    }
+
+    /// <summary>Applies every readable object; returns the exit code.</summary>
+    public int Apply(ManifestSet manifests, ApplyMode mode)
+    {
+        int rc = 0;
+        var errors = new List<string>();
+        foreach (var e in manifests.Errors)
+        {
+            errors.Add(e.KubectlLine);
+            rc = 1;
+        }
+        if (manifests.HasFatalErrors)
+        {
+            // kubectl's resource builder stops at a syntax error before anything is sent
+            foreach (var e in errors)
+            {
+                context.Err.WriteLine(e);
+            }
+            return 1;
+        }
+        var objects = session.Objects;
+        var config = session.Config;
+        var now = context.Clock();
+        bool changed = false;
+        foreach (var item in manifests.Items)
+        {
+            var outcome = ApplyOne(item, mode, objects, config, now, out var error);
+            if (error is not null)
+            {
+                errors.Add(error);
+                rc = 1;
+                continue;
+            }
+            changed |= outcome != "unchanged";
+            if (!quiet)
+            {
+                var type = KindRegistry.For(item.Object)!;
+                context.Out.WriteLine($"{type.QualifiedSingular}/{item.Object.Name} {outcome}");
+            }
+        }
+        if (changed)
+        {
+            ControlPlane.Converge(objects, config, now);
+            session.Commit();
+        }
+        context.Out.Flush();
+        foreach (var e in errors)
+        {
+            context.Err.WriteLine(e);
+        }
+        return rc;
+    }
+
+    private string? ApplyOne(ManifestItem item, ApplyMode mode, ObjectSet objects, ClusterConfig config, DateTimeOffset now, out string? error)
+    {
+        error = null;
+        var obj = item.Object;
+        var type = KindRegistry.For(obj);
+        var verb = mode == ApplyMode.Create ? "creating" : "applying";
+        if (type is null)
+        {
+            error = $"error: resource mapping not found for name: \"{obj.Name}\" namespace: \"{obj.Namespace}\" from \"{item.Source}\": no matches for kind \"{obj.Kind}\" in version \"{obj.ApiVersion}\"\nensure CRDs are installed first";
+            return null;
+        }
+        if (string.IsNullOrEmpty(obj.Name))
+        {
+            error = $"error: error when retrieving current configuration of:\nResource: \"{type.QualifiedPlural}\", GroupVersionKind: \"{type.ApiVersion}, Kind={type.Kind}\"\nfrom server for: \"{item.Source}\": resource name may not be empty";
+            return null;
+        }
+        var ns = "";
+        if (type.Namespaced)
+        {
+            ns = obj.Namespace;
+            if (namespaceFlag is not null && ns.Length > 0 && ns != namespaceFlag)
+            {
+                error = $"error: the namespace from the provided object \"{ns}\" does not match the namespace \"{namespaceFlag}\". You must pass '--namespace={ns}' to perform this operation.";
+                return null;
+            }
+            if (ns.Length == 0)
+            {
+                ns = namespaceFlag ?? "default";
+            }
+            if (objects.Get("Namespace", "", ns) is null)
+            {
+                error = $"Error from server (NotFound): error when {(mode == ApplyMode.Create ? "creating" : "creating")} \"{item.Source}\": namespaces \"{ns}\" not found";
+                return null;
+            }
+        }
+        obj = obj with { Metadata = obj.Metadata with { Namespace = ns } };
+        var existing = objects.Get(obj.Kind, ns, obj.Name);
+        if (mode == ApplyMode.Create && existing is not null)
+        {
+            error = $"Error from server (AlreadyExists): error when creating \"{item.Source}\": {type.QualifiedPlural} \"{obj.Name}\" already exists";
+            return null;
+        }
+        if (existing is not null && existing.Metadata.DeletionTimestamp is not null)
+        {
+            error = $"Error from server (Forbidden): error when {verb} \"{item.Source}\": {type.QualifiedPlural} \"{obj.Name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated";
+            return null;
+        }
+
+        string? lastApplied = null;
+        if (mode == ApplyMode.Apply)
+        {
+            lastApplied = LastApplied(obj);
+            if (existing is not null && existing.Metadata.Annotations.GetValueOrDefault(LastAppliedAnnotation) == lastApplied)
+            {
+                return "unchanged";
+            }
+        }
+
+        // the apiserver's defaulting and validation
+        var defaulted = ObjectDefaulter.Default(obj, ns);
+        var fieldErrors = ObjectValidator.Validate(defaulted);
+        if (fieldErrors.Count > 0)
+        {
+            error = new InvalidObjectException(defaulted, fieldErrors).KubectlMessage.TrimEnd('\n');
+            return null;
+        }
+
+        var merged = Merge(existing, defaulted, lastApplied, now);
+        if (merged is Namespace nsObj)
+        {
+            merged = nsObj with
+            {
+                Metadata = nsObj.Metadata with { Labels = new Dictionary<string, string>(nsObj.Metadata.Labels) { [ClusterBootstrap.NamespaceNameLabel] = nsObj.Name } },
+                Spec = nsObj.Spec ?? new NamespaceSpec { Finalizers = ["kubernetes"] },
+                Status = new NamespaceStatus { Phase = "Active" },
+            };
+        }
+        if (merged is Service svc)
+        {
+            var admitted = ServiceAllocator.Admit(svc, objects, config, out var admissionError);
+            if (admitted is null)
+            {
+                error = admissionError;
+                return null;
+            }
+            merged = admitted;
+        }
+        objects.Put(merged);
+        return existing is null ? "created" : "configured";
+    }
+
+    /// <summary>
+    /// The merged object: the manifest's desired state with the server-owned fields of the existing
+    /// object (uid, creationTimestamp, generation, status) and, as a three-way merge does for maps,
+    /// labels and annotations added by others (e.g. <c>kubectl label</c>) kept.
+    /// </summary>
+    private static KubeObject Merge(KubeObject? existing, KubeObject desired, string? lastApplied, DateTimeOffset now)
+    {
+        var labels = new Dictionary<string, string>(desired.Metadata.Labels);
+        var annotations = new Dictionary<string, string>(desired.Metadata.Annotations);
+        if (existing is not null)
+        {
+            var previous = PreviousApplied(existing);
+            foreach (var (k, v) in existing.Metadata.Labels)
+            {
+                if (!labels.ContainsKey(k) && !(previous?.Labels.ContainsKey(k) ?? false))
+                {
+                    labels[k] = v;
+                }
+            }
+            foreach (var (k, v) in existing.Metadata.Annotations)
+            {
+                if (k != LastAppliedAnnotation && !annotations.ContainsKey(k) && !(previous?.Annotations.ContainsKey(k) ?? false))
+                {
+                    annotations[k] = v;
+                }
+            }
+        }
+        if (lastApplied is not null)
+        {
+            annotations[LastAppliedAnnotation] = lastApplied;
+        }
+        var meta = desired.Metadata with
+        {
+            Labels = labels,
+            Annotations = annotations,
+            Uid = existing?.Metadata.Uid ?? ObjectIdentity.Uid(desired.Kind, desired.Namespace, desired.Name, now),
+            CreationTimestamp = existing?.Metadata.CreationTimestamp ?? now,
+            ResourceVersion = existing?.Metadata.ResourceVersion,
+            Generation = existing?.Metadata.Generation is { } g ? g + 1 : 1,
+        };
+        var result = desired with { Metadata = meta };
+        if (existing is not null)
+        {
+            result = CopyStatus(existing, result);
+        }
+        return result;
+    }
+
+    private static KubeObject CopyStatus(KubeObject from, KubeObject to) => (from, to) switch
+    {
+        (Pod a, Pod b) => b with { Status = a.Status, Spec = b.Spec with { NodeName = b.Spec.NodeName ?? a.Spec.NodeName } },
+        (Service a, Service b) => b with { Status = b.Status ?? a.Status },
+        (Node a, Node b) => b with { Status = b.Status ?? a.Status },
+        (Cluster.Api.Apps.Deployment a, Cluster.Api.Apps.Deployment b) => b with { Status = a.Status },
+        (Cluster.Api.Apps.ReplicaSet a, Cluster.Api.Apps.ReplicaSet b) => b with { Status = a.Status },
+        (Cluster.Api.Apps.StatefulSet a, Cluster.Api.Apps.StatefulSet b) => b with { Status = a.Status },
+        (Cluster.Api.Apps.DaemonSet a, Cluster.Api.Apps.DaemonSet b) => b with { Status = a.Status },
+        (Cluster.Api.Batch.Job a, Cluster.Api.Batch.Job b) => b with { Status = a.Status },
+        _ => to,
+    };
+
+    private static (IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations)? PreviousApplied(KubeObject existing)
+    {
+        if (existing.Metadata.Annotations.GetValueOrDefault(LastAppliedAnnotation) is not { } json)
+        {
+            return null;
+        }
+        try
+        {
+            var node = JsonNode.Parse(json)?["metadata"];
+            IReadOnlyDictionary<string, string> Map(string key) =>
+                node?[key] is JsonObject o ? o.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "") : Empty.Map;
+            return (Map("labels"), Map("annotations"));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// kubectl's <c>last-applied-configuration</c>: the manifest as compact JSON with sorted keys
+    /// (Go's map order), the annotation itself left out, and a trailing newline.
+    /// </summary>
+    public static string LastApplied(KubeObject manifest)
+    {
+        var annotations = manifest.Metadata.Annotations.Where(kv => kv.Key != LastAppliedAnnotation).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var clean = manifest with { Metadata = manifest.Metadata with { Annotations = annotations } };
+        var node = JsonNode.Parse(ApiBridge.ToCompactJson(clean))!;
+        if (node["metadata"] is JsonObject meta && meta["annotations"] is null)
+        {
+            meta["annotations"] = new JsonObject();
+        }
+        return Sorted(node)!.ToJsonString() + "\n";
+    }
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Sorted(kv.Value)))),
+        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
+        null => null,
+        _ => node.DeepClone(),
+    };
+}

@@ -1,0 +1,130 @@
+using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Serialization;
+using Podnet.Cluster.Api.Store;
+using Podnet.Cluster.Controllers;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary>
+/// One command's view of a cluster: either a stored cluster (its objects loaded from the store and
+/// the converged changes written back in one transaction) or a throwaway in-memory cluster built
+/// from the defaults of a new cluster plus manifests (<c>-f</c> on read commands), which touches
+/// nothing on disk.
+/// </summary>
+public sealed class ClusterSession : IDisposable
+{
+    private readonly IObjectStore? store;
+    private ObjectSet? objects;
+
+    private ClusterSession(string name, IObjectStore? store, ObjectSet? objects)
+    {
+        Name = name;
+        this.store = store;
+        this.objects = objects;
+    }
+
+    /// <summary>The cluster's name.</summary>
+    public string Name { get; }
+
+    /// <summary>True for an in-memory cluster built from manifests.</summary>
+    public bool Ephemeral => store is null;
+
+    /// <summary>All objects (loaded on first use).</summary>
+    public ObjectSet Objects => objects ??= new ObjectSet(store!.ListAll());
+
+    /// <summary>The cluster's settings, read back from its objects.</summary>
+    public ClusterConfig Config => ClusterBootstrap.ReadConfig(Objects);
+
+    /// <summary>Objects of one kind, straight from the store when nothing is loaded yet (fast reads).</summary>
+    public IReadOnlyList<KubeObject> List(string kind, string? ns)
+    {
+        if (objects is null && store is not null)
+        {
+            return store.List(kind, ns);
+        }
+        return Objects.OfKind<KubeObject>(kind).Where(o => ns is null || o.Namespace == ns).ToList();
+    }
+
+    /// <summary>Resolves the cluster a command uses: <c>--cluster</c>, else the current one, else a clear error.</summary>
+    public static string Resolve(ClusterHome home, string? requested)
+    {
+        var name = requested ?? home.Current;
+        if (name is null)
+        {
+            throw new KubectlException("error: no current cluster: create one with 'podnet cluster create' or choose one with 'podnet cluster use NAME'");
+        }
+        if (!home.Exists(name))
+        {
+            throw new KubectlException($"error: cluster \"{name}\" does not exist (see 'podnet cluster list')");
+        }
+        return name;
+    }
+
+    /// <summary>Opens the stored cluster chosen by <c>--cluster</c> or the current one.</summary>
+    public static ClusterSession Open(CliContext context, string? cluster)
+    {
+        var home = new ClusterHome(context.Home);
+        var name = Resolve(home, cluster);
+        return new ClusterSession(name, StoreAdapter.Open(home.DatabasePath(name), context.Clock), null);
+    }
+
+    /// <summary>Creates a new stored cluster with the objects of <paramref name="config"/>, in one transaction.</summary>
+    public static ClusterSession CreateStored(CliContext context, ClusterConfig config)
+    {
+        var home = new ClusterHome(context.Home);
+        Directory.CreateDirectory(home.ClusterDir(config.Name));
+        var store = StoreAdapter.Open(home.DatabasePath(config.Name), context.Clock);
+        var set = new ObjectSet(ClusterBootstrap.Objects(config, context.Clock()));
+        ControlPlane.Converge(set, config, context.Clock());
+        try
+        {
+            store.Write(set.All.ToList(), []);
+        }
+        catch
+        {
+            store.Dispose();
+            home.Delete(config.Name);
+            throw;
+        }
+        set.ClearChanges();
+        home.Use(config.Name);
+        return new ClusterSession(config.Name, store, set);
+    }
+
+    /// <summary>
+    /// A throwaway cluster: the defaults of a new cluster named <paramref name="name"/> plus the
+    /// objects of <paramref name="manifests"/>, applied and converged in memory.
+    /// </summary>
+    public static ClusterSession InMemory(CliContext context, ManifestSet manifests, string? namespaceFlag, string name = "podnet")
+    {
+        var config = new ClusterConfig { Name = name };
+        var set = new ObjectSet(ClusterBootstrap.Objects(config, context.Clock()));
+        var session = new ClusterSession(name, null, set);
+        var engine = new ApplyEngine(session, context, namespaceFlag, quiet: true);
+        var rc = engine.Apply(manifests, ApplyMode.Apply);
+        if (rc != 0 && set.Count == 0)
+        {
+            throw new KubectlException("error: no objects could be read", rc);
+        }
+        return session;
+    }
+
+    /// <summary>Writes what changed to the store (one transaction); no-op for in-memory clusters.</summary>
+    public void Commit()
+    {
+        if (store is null || objects is null)
+        {
+            return;
+        }
+        var changed = objects.Changed;
+        var removed = objects.Removed;
+        if (changed.Count > 0 || removed.Count > 0)
+        {
+            store.Write(changed, removed);
+        }
+        objects.ClearChanges();
+    }
+
+    /// <summary>Closes the store.</summary>
+    public void Dispose() => store?.Dispose();
+}

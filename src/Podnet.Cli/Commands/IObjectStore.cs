@@ -1,0 +1,16 @@
+using Podnet.Cluster.Api.Meta;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary>What the CLI needs from a cluster's persistent store: read objects, write a batch atomically.</summary>
+public interface IObjectStore : IDisposable
+{
+    /// <summary>Every object of the cluster.</summary>
+    IReadOnlyList<KubeObject> ListAll();
+
+    /// <summary>Objects of one kind (all namespaces when <paramref name="ns"/> is null).</summary>
+    IReadOnlyList<KubeObject> List(string kind, string? ns);
+
+    /// <summary>Writes <paramref name="upserts"/> and removes <paramref name="deletes"/> in one transaction.</summary>
+    void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes);
+}

@@ -1,0 +1,54 @@
+using Podnet.Cluster.Api.Core;
+
+namespace Podnet.Cluster.Controllers;
+
+/// <summary>
+/// The control plane as one deterministic function (DESIGN.md §3 step 2): given a snapshot of the
+/// cluster's objects, run the controllers in dependency order until the desired state is reached —
+/// garbage collection, Deployments → ReplicaSets → Pods, StatefulSets, DaemonSets, Jobs, the
+/// scheduler, pod start-up (IPAM and status), workload statuses, EndpointSlices and Endpoints.
+/// The same objects at the same time always converge to the same names, addresses and events.
+/// </summary>
+public static class ControlPlane
+{
+    /// <summary>Converges <paramref name="objects"/> in place; returns what changed.</summary>
+    public static ConvergeResult Converge(ObjectSet objects, ClusterConfig config, DateTimeOffset now)
+    {
+        var events = new EventRecorder(objects, now);
+        // Objects that came from manifests without store metadata get identities like the apiserver gives.
+        foreach (var kind in new[] { "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Service", "Pod" })
+        {
+            foreach (var o in objects.Unordered(kind).ToList())
+            {
+                if (string.IsNullOrEmpty(o.Metadata.Uid))
+                {
+                    objects.Put(ObjectIdentity.WithUid(o));
+                }
+            }
+        }
+        var collected = GarbageCollector.Sync(objects);
+        DeploymentController.Sync(objects, now, events);
+        var podsByOwner = PodTemplates.IndexByOwner(objects);
+        ReplicaSetController.Sync(objects, podsByOwner, now, events);
+        StatefulSetController.Sync(objects, podsByOwner, now, events);
+        DaemonSetController.Sync(objects, podsByOwner, now, events);
+        JobController.Sync(objects, podsByOwner, now, events);
+        Scheduler.Sync(objects, config, now, events);
+        PodLifecycleController.Sync(objects, now, events);
+        podsByOwner = PodTemplates.IndexByOwner(objects);
+        ReplicaSetController.UpdateStatus(objects, podsByOwner);
+        DeploymentController.UpdateStatus(objects, podsByOwner, now);
+        StatefulSetController.UpdateStatus(objects, podsByOwner);
+        DaemonSetController.UpdateStatus(objects, podsByOwner);
+        JobController.UpdateStatus(objects, podsByOwner, now);
+        EndpointSliceController.Sync(objects, now);
+        EndpointsController.Sync(objects, now);
+        return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
+    }
+
+    /// <summary>Pods of the cluster (for callers that only need them).</summary>
+    public static IReadOnlyList<Pod> Pods(ObjectSet objects) => objects.OfKind<Pod>("Pod");
+}
+
+/// <summary>What one convergence did: objects written and removed (since the set's last change reset), events recorded, orphans collected.</summary>
+public sealed record ConvergeResult(int Written, int Removed, int Events, int Collected);

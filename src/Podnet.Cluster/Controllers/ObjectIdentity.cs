@@ -1,0 +1,55 @@
+using System.Globalization;
+using Podnet.Cluster.Api.Meta;
+
+namespace Podnet.Cluster.Controllers;
+
+/// <summary>
+/// Deterministic object identities: UIDs in the RFC 4122 shape the apiserver gives, derived from the
+/// kind, namespace and name (and creation time) so that the same objects always get the same UIDs.
+/// </summary>
+public static class ObjectIdentity
+{
+    /// <summary>A UUID-shaped identifier derived from its parts.</summary>
+    public static string Uid(string kind, string ns, string name, DateTimeOffset? created = null)
+    {
+        var seed = kind + "/" + ns + "/" + name + "/" + (created?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "");
+        ulong a = NameGenerator.Fnv64a(seed);
+        ulong b = NameGenerator.Fnv64a("uid:" + seed);
+        var hex = a.ToString("x16", CultureInfo.InvariantCulture) + b.ToString("x16", CultureInfo.InvariantCulture);
+        // version 4 / RFC 4122 variant bits, as uuid.New() would set them
+        var chars = hex.ToCharArray();
+        chars[12] = '4';
+        chars[16] = "89ab"[Convert.ToInt32(chars[16].ToString(), 16) & 3];
+        var s = new string(chars);
+        return $"{s[..8]}-{s[8..12]}-{s[12..16]}-{s[16..20]}-{s[20..32]}";
+    }
+
+    /// <summary>The object with a UID when it has none.</summary>
+    public static T WithUid<T>(T obj) where T : KubeObject =>
+        string.IsNullOrEmpty(obj.Metadata.Uid)
+            ? obj with { Metadata = obj.Metadata with { Uid = Uid(obj.Kind, obj.Namespace, obj.Name, obj.Metadata.CreationTimestamp) } }
+            : obj;
+
+    /// <summary>An owner reference to <paramref name="owner"/> as its controller.</summary>
+    public static OwnerReference ControllerRef(KubeObject owner) => new()
+    {
+        ApiVersion = owner.ApiVersion,
+        Kind = owner.Kind,
+        Name = owner.Name,
+        Uid = owner.Metadata.Uid ?? "",
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
+
+    /// <summary>The controlling owner reference of <paramref name="obj"/>, or null.</summary>
+    public static OwnerReference? ControllerOf(KubeObject obj) =>
+        obj.Metadata.OwnerReferences.FirstOrDefault(r => r.Controller == true);
+
+    /// <summary>Whether <paramref name="obj"/> is controlled by <paramref name="owner"/> (kind and name; UID when both have one).</summary>
+    public static bool IsControlledBy(KubeObject obj, KubeObject owner)
+    {
+        var r = ControllerOf(obj);
+        return r is not null && r.Kind == owner.Kind && r.Name == owner.Name
+            && (string.IsNullOrEmpty(r.Uid) || string.IsNullOrEmpty(owner.Metadata.Uid) || r.Uid == owner.Metadata.Uid);
+    }
+}

@@ -1,0 +1,126 @@
+using Podnet.Cluster.Api.Meta;
+
+namespace Podnet.Cluster.Controllers;
+
+/// <summary>
+/// A snapshot of a cluster's objects that the controllers converge in place (what the informers'
+/// caches are to the real kube-controller-manager). Keyed by kind, namespace and name; records which
+/// objects were written or removed so that a store can persist only the difference.
+/// </summary>
+public sealed class ObjectSet
+{
+    private readonly Dictionary<string, Dictionary<string, KubeObject>> byKind = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Kind, string Namespace, string Name)> changed = [];
+    private readonly HashSet<(string Kind, string Namespace, string Name)> removed = [];
+
+    /// <summary>Creates an empty set.</summary>
+    public ObjectSet()
+    {
+    }
+
+    /// <summary>Creates a set holding <paramref name="objects"/> (not marked as changed).</summary>
+    public ObjectSet(IEnumerable<KubeObject> objects)
+    {
+        foreach (var o in objects)
+        {
+            Bucket(o.Kind)[Key(o.Namespace, o.Name)] = o;
+        }
+    }
+
+    private static string Key(string ns, string name) => ns + "/" + name;
+
+    private Dictionary<string, KubeObject> Bucket(string kind)
+    {
+        if (!byKind.TryGetValue(kind, out var bucket))
+        {
+            bucket = new Dictionary<string, KubeObject>(StringComparer.Ordinal);
+            byKind[kind] = bucket;
+        }
+        return bucket;
+    }
+
+    /// <summary>Number of objects.</summary>
+    public int Count => byKind.Values.Sum(b => b.Count);
+
+    /// <summary>Every object, by kind then namespace then name.</summary>
+    public IEnumerable<KubeObject> All =>
+        byKind.OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(k.Value.Values));
+
+    /// <summary>Objects of one kind, ordered by namespace then name.</summary>
+    public IReadOnlyList<T> OfKind<T>(string kind) where T : KubeObject =>
+        byKind.TryGetValue(kind, out var b) ? Sorted(b.Values).Cast<T>().ToList() : [];
+
+    /// <summary>Objects of one kind, unordered (for indexes).</summary>
+    public IEnumerable<KubeObject> Unordered(string kind) =>
+        byKind.TryGetValue(kind, out var b) ? b.Values : [];
+
+    /// <summary>Number of objects of a kind.</summary>
+    public int CountOf(string kind) => byKind.TryGetValue(kind, out var b) ? b.Count : 0;
+
+    private static IEnumerable<KubeObject> Sorted(IEnumerable<KubeObject> objects) =>
+        objects.OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal);
+
+    /// <summary>The object of <paramref name="kind"/> named <paramref name="name"/>, or null.</summary>
+    public KubeObject? Get(string kind, string ns, string name) =>
+        byKind.TryGetValue(kind, out var b) && b.TryGetValue(Key(ns, name), out var o) ? o : null;
+
+    /// <summary>Typed <see cref="Get(string, string, string)"/>.</summary>
+    public T? Get<T>(string kind, string ns, string name) where T : KubeObject => Get(kind, ns, name) as T;
+
+    /// <summary>Adds or replaces an object and marks it changed.</summary>
+    public void Put(KubeObject obj)
+    {
+        Bucket(obj.Kind)[Key(obj.Namespace, obj.Name)] = obj;
+        var id = (obj.Kind, obj.Namespace, obj.Name);
+        changed.Add(id);
+        removed.Remove(id);
+    }
+
+    /// <summary>Replaces an object only when it differs (records compare by value), marking it changed.</summary>
+    public bool Update(KubeObject before, KubeObject after)
+    {
+        if (ReferenceEquals(before, after) || ObjectComparer.Same(before, after))
+        {
+            return false;
+        }
+        Put(after);
+        return true;
+    }
+
+    /// <summary>Removes an object; true when it existed.</summary>
+    public bool Remove(string kind, string ns, string name)
+    {
+        if (byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name)))
+        {
+            var id = (kind, ns, name);
+            changed.Remove(id);
+            removed.Add(id);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Number of objects written since creation or the last <see cref="ClearChanges"/>.</summary>
+    public int ChangedCount => changed.Count;
+
+    /// <summary>Number of objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
+    public int RemovedCount => removed.Count;
+
+    /// <summary>Objects written since creation or the last <see cref="ClearChanges"/>.</summary>
+    public IReadOnlyList<KubeObject> Changed =>
+        changed.Select(id => Get(id.Kind, id.Namespace, id.Name)).OfType<KubeObject>()
+            .OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal)
+            .ThenBy(o => o.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>Objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
+    public IReadOnlyList<(string Kind, string Namespace, string Name)> Removed =>
+        removed.OrderBy(r => r.Kind, StringComparer.Ordinal).ThenBy(r => r.Namespace, StringComparer.Ordinal)
+            .ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>Forgets the change tracking.</summary>
+    public void ClearChanges()
+    {
+        changed.Clear();
+        removed.Clear();
+    }
+}

@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Text;
+
+namespace Podnet.Kernel.Netfilter.Conntrack;
+
+/// <summary>
+/// A namespace's connection tracking table (nf_conntrack hash): lookup by either tuple, unconfirmed
+/// entries for first packets, TCP state tracking, expiry in virtual time, and <c>conntrack -L/-D</c>.
+/// </summary>
+public sealed class ConntrackTable
+{
+    private const byte Tcp = 6, Udp = 17, Icmp = 1;
+    private const byte FlagFin = 0x01, FlagSyn = 0x02, FlagRst = 0x04, FlagAck = 0x10;
+    private static readonly TimeSpan UdpStreamAfter = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<ConntrackTuple, ConntrackEntry> _byTuple = new();
+    private readonly LinkedList<ConntrackEntry> _order = new();
+    private readonly Dictionary<ConntrackEntry, LinkedListNode<ConntrackEntry>> _nodes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Number of confirmed entries (expired ones included until they are swept).</summary>
+    public int Count => _nodes.Count;
+
+    /// <summary>All live confirmed entries in creation order.</summary>
+    public IReadOnlyList<ConntrackEntry> Entries(TimeSpan now)
+    {
+        Sweep(now);
+        return _order.ToList();
+    }
+
+    /// <summary>Removes every expired entry.</summary>
+    public void Sweep(TimeSpan now)
+    {
+        var node = _order.First;
+        while (node is not null)
+        {
+            var next = node.Next;
+            if (node.Value.Expires <= now) Remove(node.Value);
+            node = next;
+        }
+    }
+
+    internal void Remove(ConntrackEntry e)
+    {
+        if (!_nodes.Remove(e, out var node)) return;
+        _order.Remove(node);
+        if (_byTuple.TryGetValue(e.Original, out var a) && ReferenceEquals(a, e)) _byTuple.Remove(e.Original);
+        if (_byTuple.TryGetValue(e.Reply, out var b) && ReferenceEquals(b, e)) _byTuple.Remove(e.Reply);
+    }
+
+    /// <summary>True when a confirmed live entry already uses <paramref name="t"/> in either direction.</summary>
+    public bool IsTaken(ConntrackTuple t, TimeSpan now) =>
+        _byTuple.TryGetValue(t, out var e) && e.Expires > now;
+
+    private ConntrackEntry? Find(in ConntrackTuple t, TimeSpan now)
+    {
+        if (!_byTuple.TryGetValue(t, out var e)) return null;
+        if (e.Expires <= now)
+        {
+            Remove(e);
+            return null;
+        }
+        return e;
+    }
+
+    /// <summary>
+    /// nf_conntrack_in: finds the packet's entry (or makes a NEW unconfirmed one), updates protocol
+    /// state and timeouts, and returns what the packet carries. ICMP errors are RELATED to the
+    /// connection of the packet they embed.
+    /// </summary>
+    public ConntrackRef Track(NetfilterPacket p, TimeSpan now)
+    {
+        if (p.Protocol == Icmp && p.IcmpEmbedded is { } inner && IsIcmpError(p.IcmpType))
+        {
+            // the error travels opposite to the packet it embeds: look up the inverted inner tuple
+            var it = ConntrackTuple.Of(inner).Invert();
+            var ie = Find(it, now);
+            if (ie is null) return ConntrackRef.Invalid;
+            return ie.Original == it ? ie.RelatedOriginalRef : ie.RelatedReplyRef;
+        }
+
+        var t = ConntrackTuple.Of(p);
+        var e = Find(t, now);
+        if (e is not null)
+        {
+            var dir = e.Original == t ? ConntrackDirection.Original : ConntrackDirection.Reply;
+            // a TCP SYN reusing a closed connection's tuple starts a new connection
+            if (p.Protocol == Tcp && dir == ConntrackDirection.Original && (p.TcpFlags & (FlagSyn | FlagAck)) == FlagSyn
+                && e.TcpState is TcpConntrackState.TimeWait or TcpConntrackState.Close)
+            {
+                Remove(e);
+                return New(p, t, now);
+            }
+            if (!Update(e, dir, p, now)) return ConntrackRef.Invalid;
+            var r = dir == ConntrackDirection.Original ? e.OriginalRef : e.ReplyRef;
+            if (dir == ConntrackDirection.Reply) e.SeenReply = true;
+            return r;
+        }
+        return New(p, t, now);
+    }
+
+    private ConntrackRef New(NetfilterPacket p, in ConntrackTuple t, TimeSpan now)
+    {
+        var e = new ConntrackEntry(this, t, now);
+        switch (p.Protocol)
+        {
+            case Tcp:
+                var f = p.TcpFlags;
+                if ((f & FlagRst) != 0 || (f & FlagFin) != 0) return ConntrackRef.Invalid;
+                if ((f & FlagSyn) != 0)
+                {
+                    if ((f & FlagAck) != 0) return ConntrackRef.Invalid;
+                    e.TcpState = TcpConntrackState.SynSent;
+                }
+                else if ((f & FlagAck) != 0) e.TcpState = TcpConntrackState.Established; // nf_conntrack_tcp_loose=1 pickup
+                else return ConntrackRef.Invalid;
+                e.Expires = now + ConntrackTimeouts.ForTcp(e.TcpState);
+                break;
+            case Udp:
+                e.Expires = now + ConntrackTimeouts.Udp;
+                break;
+            case Icmp:
+                if (p.IcmpType != 8 && p.IcmpType != 13 && p.IcmpType != 15 && p.IcmpType != 17) return ConntrackRef.Invalid;
+                e.IcmpType = p.IcmpType;
+                e.IcmpCode = p.IcmpCode;
+                e.Expires = now + ConntrackTimeouts.Icmp;
+                break;
+            default:
+                e.Expires = now + ConntrackTimeouts.Generic;
+                break;
+        }
+        return e.OriginalRef;
+    }
+
+    private static bool IsIcmpError(byte type) => type is 3 or 4 or 5 or 11 or 12;
+
+    private static bool Update(ConntrackEntry e, ConntrackDirection dir, NetfilterPacket p, TimeSpan now)
+    {
+        switch (p.Protocol)
+        {
+            case Tcp:
+                var s = e.TcpState;
+                var f = p.TcpFlags;
+                bool orig = dir == ConntrackDirection.Original;
+                if ((f & FlagRst) != 0) s = TcpConntrackState.Close;
+                else if ((f & FlagSyn) != 0)
+                {
+                    if ((f & FlagAck) != 0)
+                    {
+                        if (!orig && s == TcpConntrackState.SynSent) s = TcpConntrackState.SynRecv;
+                        else if (s is TcpConntrackState.SynSent) return false;
+                    }
+                }
+                else if ((f & FlagFin) != 0)
+                {
+                    if (orig) e.FinSeenOriginal = true; else e.FinSeenReply = true;
+                    if (s is TcpConntrackState.Established or TcpConntrackState.SynRecv) s = TcpConntrackState.FinWait;
+                    else if (s == TcpConntrackState.FinWait && e.FinSeenOriginal && e.FinSeenReply) s = TcpConntrackState.LastAck;
+                    else if (s == TcpConntrackState.CloseWait) s = TcpConntrackState.LastAck;
+                }
+                else if ((f & FlagAck) != 0)
+                {
+                    if (s == TcpConntrackState.SynRecv && orig) s = TcpConntrackState.Established;
+                    else if (s == TcpConntrackState.FinWait && (orig ? e.FinSeenReply : e.FinSeenOriginal)) s = TcpConntrackState.CloseWait;
+                    else if (s == TcpConntrackState.LastAck) s = TcpConntrackState.TimeWait;
+                }
+                if (s == TcpConntrackState.Established && e.TcpState == TcpConntrackState.SynRecv) e.Assured = true;
+                if (s == TcpConntrackState.Established && e.SeenReply && e.TcpState == TcpConntrackState.Established) e.Assured = true;
+                e.TcpState = s;
+                e.Expires = now + ConntrackTimeouts.ForTcp(s);
+                return true;
+            case Udp:
+                if (e.SeenReply)
+                {
+                    if (now > e.Created + UdpStreamAfter)
+                    {
+                        e.Expires = now + ConntrackTimeouts.UdpStream;
+                        e.Assured = true;
+                    }
+                    else e.Expires = now + ConntrackTimeouts.Udp;
+                }
+                else e.Expires = now + ConntrackTimeouts.Udp;
+                return true;
+            case Icmp:
+                e.Expires = now + ConntrackTimeouts.Icmp;
+                return true;
+            default:
+                e.Expires = now + ConntrackTimeouts.Generic;
+                return true;
+        }
+    }
+
+    private int _confirms;
+
+    /// <summary>__nf_conntrack_confirm: inserts an accepted first packet's entry into the table (and now and then drops expired ones, as the gc worker).</summary>
+    public void Confirm(ConntrackEntry e, TimeSpan now)
+    {
+        if (e.Confirmed) return;
+        if (++_confirms % 4096 == 0) Sweep(now);
+        e.Confirmed = true;
+        _byTuple[e.Original] = e;
+        _byTuple[e.Reply] = e;
+        _nodes[e] = _order.AddLast(e);
+    }
+
+    /// <summary>Removes every entry (<c>conntrack -F</c>).</summary>
+    public void Flush()
+    {
+        _byTuple.Clear();
+        _order.Clear();
+        _nodes.Clear();
+    }
+
+    /// <summary>Deletes the entries that match <paramref name="filter"/>; returns them.</summary>
+    public IReadOnlyList<ConntrackEntry> Delete(ConntrackFilter filter, TimeSpan now)
+    {
+        var victims = Entries(now).Where(filter.Matches).ToList();
+        foreach (var v in victims) Remove(v);
+        return victims;
+    }
+
+    private static string ProtoName(byte p) => p switch { 6 => "tcp", 17 => "udp", 1 => "icmp", 132 => "sctp", _ => "unknown" };
+
+    private static string TcpStateName(TcpConntrackState s) => s switch
+    {
+        TcpConntrackState.SynSent => "SYN_SENT",
+        TcpConntrackState.SynRecv => "SYN_RECV",
+        TcpConntrackState.Established => "ESTABLISHED",
+        TcpConntrackState.FinWait => "FIN_WAIT",
+        TcpConntrackState.CloseWait => "CLOSE_WAIT",
+        TcpConntrackState.LastAck => "LAST_ACK",
+        TcpConntrackState.TimeWait => "TIME_WAIT",
+        TcpConntrackState.Close => "CLOSE",
+        _ => "NONE",
+    };
+
+    /// <summary>One entry as a <c>conntrack -L</c> line (without newline).</summary>
+    public static string Format(ConntrackEntry e, TimeSpan now)
+    {
+        var sb = new StringBuilder(200);
+        var proto = e.Original.Protocol;
+        sb.Append(ProtoName(proto).PadRight(8)).Append(' ').Append(proto.ToString(CultureInfo.InvariantCulture)).Append(' ');
+        long secs = (long)Math.Ceiling((e.Expires - now).TotalSeconds) - 1;
+        sb.Append(Math.Max(0, secs).ToString(CultureInfo.InvariantCulture)).Append(' ');
+        if (proto == Tcp) sb.Append(TcpStateName(e.TcpState)).Append(' ');
+        AppendTuple(sb, e.Original, e, false);
+        if (!e.SeenReply) sb.Append("[UNREPLIED] ");
+        AppendTuple(sb, e.Reply, e, true);
+        if (e.Assured) sb.Append("[ASSURED] ");
+        sb.Append("mark=").Append(e.Mark.ToString(CultureInfo.InvariantCulture)).Append(" use=1");
+        return sb.ToString();
+    }
+
+    private static void AppendTuple(StringBuilder sb, in ConntrackTuple t, ConntrackEntry e, bool reply)
+    {
+        sb.Append("src=").Append(Ipv4.Format(t.Source)).Append(" dst=").Append(Ipv4.Format(t.Destination)).Append(' ');
+        switch (t.Protocol)
+        {
+            case 6 or 17 or 132:
+                sb.Append("sport=").Append(t.SourcePort.ToString(CultureInfo.InvariantCulture))
+                  .Append(" dport=").Append(t.DestinationPort.ToString(CultureInfo.InvariantCulture)).Append(' ');
+                break;
+            case Icmp:
+                int type = reply ? e.IcmpType switch { 8 => 0, 13 => 14, 15 => 16, 17 => 18, var x => x } : e.IcmpType;
+                sb.Append("type=").Append(type.ToString(CultureInfo.InvariantCulture)).Append(" code=")
+                  .Append(e.IcmpCode.ToString(CultureInfo.InvariantCulture)).Append(" id=")
+                  .Append(t.SourcePort.ToString(CultureInfo.InvariantCulture)).Append(' ');
+                break;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using Podnet.Kernel.Links;
+using Podnet.Kernel.Netfilter;
+using Podnet.Kernel.Tracing;
+using Podnet.Kernel.Wire;
+
+namespace Podnet.Kernel.Stack;
+
+// Calling netfilter at the hook points and applying what it rewrote (NAT, mark) back to the packet.
+public sealed partial class NetNamespace
+{
+    /// <summary>Runs one hook over the IPv4 packet at offset 14 of <paramref name="f"/>; false when it was dropped or rejected.</summary>
+    private bool Hook(NetfilterHook hook, Frame f, NetDevice? inDev, NetDevice? outDev, bool local)
+    {
+        var p = BuildPacket(f, IpOffset);
+        if (p == null) return true;
+        p.InInterface = inDev?.Name;
+        p.OutInterface = outDev?.Name;
+        p.LocallyGenerated = local;
+        return RunHook(hook, f, p, inDev?.Name ?? outDev?.Name) != BridgeHookResult.Stolen;
+    }
+
+    /// <summary>br_netfilter: a hook over a bridged IPv4 frame (<see cref="NetfilterPacket.Bridged"/>).</summary>
+    internal BridgeHookResult BridgeHook(NetfilterHook hook, Bridge bridge, NetDevice inPort, NetDevice? outPort, Frame f)
+    {
+        if (!Ipv4Header.TryParse(f.Span[IpOffset..], out _, out _))
+        {
+            Counters.InHdrErrors++;
+            return BridgeHookResult.Stolen;
+        }
+        var p = BuildPacket(f, IpOffset);
+        if (p == null) return BridgeHookResult.Continue;
+        p.Bridged = true;
+        p.InInterface = bridge.Name;
+        p.OutInterface = outPort != null ? bridge.Name : null;
+        p.PhysInInterface = inPort.Name;
+        p.PhysOutInterface = outPort?.Name;
+        return RunHook(hook, f, p, bridge.Name);
+    }
+
+    private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, string? device)
+    {
+        p.Mark = f.Mark;
+        p.Conntrack = f.Conntrack;
+        p.Trace = f.Trace;
+        uint oldDst = p.Destination;
+        var v = Netfilter!.Process(hook, p);
+        f.Conntrack = p.Conntrack;
+        f.Mark = p.Mark;
+        if (v.Kind == NetfilterVerdictKind.Drop)
+        {
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"dropped by netfilter at {hook.ToString().ToUpperInvariant()}"));
+            return BridgeHookResult.Stolen;
+        }
+        if (v.Kind == NetfilterVerdictKind.Reject)
+        {
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"rejected by netfilter at {hook.ToString().ToUpperInvariant()} with {v.RejectWith}"));
+            SendReject(f, v.RejectWith);
+            return BridgeHookResult.Stolen;
+        }
+        ApplyRewrite(f, IpOffset, p);
+        return p.Destination != oldDst && hook is NetfilterHook.Prerouting ? BridgeHookResult.DestinationChanged : BridgeHookResult.Continue;
+    }
+
+    /// <summary>Builds the netfilter view of the IPv4 packet at <paramref name="ipOffset"/>; null when it is too short to read.</summary>
+    internal static NetfilterPacket? BuildPacket(Frame f, int ipOffset)
+    {
+        var b = f.Span[ipOffset..];
+        if (b.Length < Ipv4Header.MinSize) return null;
+        var p = new NetfilterPacket();
+        Fill(p, b, out _);
+        return p;
+    }
+
+    private static void Fill(NetfilterPacket p, ReadOnlySpan<byte> b, out int l4)
+    {
+        int ihl = (b[0] & 15) * 4;
+        l4 = ihl;
+        p.Ttl = b[8];
+        p.Protocol = b[9];
+        p.Length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
+        p.Source = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
+        p.Destination = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
+        if (b.Length < ihl + 4) return;
+        var t = b[ihl..];
+        switch (p.Protocol)
+        {
+            case IpProtocol.Tcp:
+                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
+                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+                if (t.Length >= 14) p.TcpFlags = t[13];
+                break;
+            case IpProtocol.Udp:
+                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
+                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+                break;
+            case IpProtocol.Icmp:
+                p.IcmpType = t[0];
+                p.IcmpCode = t[1];
+                if (t.Length >= 8 && t[0] is IcmpHeader.EchoRequest or IcmpHeader.EchoReply) p.IcmpId = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
+                if (t[0] is IcmpHeader.DestinationUnreachable or IcmpHeader.TimeExceeded && t.Length >= 8 + Ipv4Header.MinSize)
+                {
+                    var inner = new NetfilterPacket();
+                    Fill(inner, t[8..], out _);
+                    p.IcmpEmbedded = inner;
+                }
+                break;
+        }
+    }
+
+    /// <summary>Writes NAT results (addresses, ports, ICMP id, embedded header of an ICMP error) back and fixes checksums.</summary>
+    private static void ApplyRewrite(Frame f, int ipOffset, NetfilterPacket p)
+    {
+        var b = f.Span[ipOffset..];
+        if (!Rewrite(b, p, out int ihl)) return;
+        int total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(b[2..]), b.Length);
+        Ipv4Header.FixChecksum(b);
+        var seg = b[ihl..total];
+        switch (p.Protocol)
+        {
+            case IpProtocol.Tcp when seg.Length >= TcpHeader.MinSize:
+                TcpHeader.FixChecksum(seg, p.Source, p.Destination);
+                break;
+            case IpProtocol.Udp when seg.Length >= UdpHeader.Size:
+                if (seg[6] != 0 || seg[7] != 0) UdpHeader.FixChecksum(seg[..Math.Min(seg.Length, BinaryPrimitives.ReadUInt16BigEndian(seg[4..]))], p.Source, p.Destination);
+                break;
+            case IpProtocol.Icmp when seg.Length >= IcmpHeader.Size:
+                seg[2] = 0;
+                seg[3] = 0;
+                BinaryPrimitives.WriteUInt16BigEndian(seg[2..], Checksum.Compute(seg));
+                break;
+        }
+    }
+
+    /// <summary>Writes changed fields; true when anything changed.</summary>
+    private static bool Rewrite(Span<byte> b, NetfilterPacket p, out int ihl)
+    {
+        ihl = (b[0] & 15) * 4;
+        bool changed = false;
+        if (BinaryPrimitives.ReadUInt32BigEndian(b[12..]) != p.Source) { BinaryPrimitives.WriteUInt32BigEndian(b[12..], p.Source); changed = true; }
+        if (BinaryPrimitives.ReadUInt32BigEndian(b[16..]) != p.Destination) { BinaryPrimitives.WriteUInt32BigEndian(b[16..], p.Destination); changed = true; }
+        if (b.Length < ihl + 4) return changed;
+        var t = b[ihl..];
+        switch (b[9])
+        {
+            case IpProtocol.Tcp or IpProtocol.Udp:
+                if (BinaryPrimitives.ReadUInt16BigEndian(t) != p.SourcePort) { BinaryPrimitives.WriteUInt16BigEndian(t, p.SourcePort); changed = true; }
+                if (BinaryPrimitives.ReadUInt16BigEndian(t[2..]) != p.DestinationPort) { BinaryPrimitives.WriteUInt16BigEndian(t[2..], p.DestinationPort); changed = true; }
+                break;
+            case IpProtocol.Icmp:
+                if (t.Length >= 8 && t[0] is IcmpHeader.EchoRequest or IcmpHeader.EchoReply && BinaryPrimitives.ReadUInt16BigEndian(t[4..]) != p.IcmpId)
+                {
+                    BinaryPrimitives.WriteUInt16BigEndian(t[4..], p.IcmpId);
+                    changed = true;
+                }
+                if (p.IcmpEmbedded != null && t.Length >= 8 + Ipv4Header.MinSize)
+                {
+                    var inner = t[8..];
+                    if (Rewrite(inner, p.IcmpEmbedded, out _))
+                    {
+                        Ipv4Header.FixChecksum(inner);
+                        changed = true;
+                    }
+                }
+                break;
+        }
+        return changed;
+    }
+
+    /// <summary>REJECT: an ICMP error or a TCP RST back to the sender of <paramref name="f"/> (nf_send_unreach / nf_send_reset).</summary>
+    private void SendReject(Frame f, RejectWith with)
+    {
+        if (with == RejectWith.TcpReset)
+        {
+            Tcp.SendResetFor(f);
+            return;
+        }
+        byte code = with switch
+        {
+            RejectWith.IcmpNetUnreachable => IcmpHeader.CodeNetUnreachable,
+            RejectWith.IcmpHostUnreachable => IcmpHeader.CodeHostUnreachable,
+            RejectWith.IcmpProtoUnreachable => IcmpHeader.CodeProtocolUnreachable,
+            RejectWith.IcmpNetProhibited => IcmpHeader.CodeNetProhibited,
+            RejectWith.IcmpHostProhibited => IcmpHeader.CodeHostProhibited,
+            RejectWith.IcmpAdminProhibited => IcmpHeader.CodeAdminProhibited,
+            _ => IcmpHeader.CodePortUnreachable,
+        };
+        SendIcmpError(f, IcmpHeader.DestinationUnreachable, code);
+    }
+}

@@ -1,0 +1,65 @@
+using Podnet.Kernel.Links;
+
+namespace Podnet.Kernel.Stack;
+
+/// <summary>
+/// One routing table (main 254 or local 255): longest prefix match, then lowest metric (fib_table_lookup).
+/// Routes are kept ordered by prefix length descending, then metric, so lookup is a first-match scan.
+/// </summary>
+public sealed class RoutingTable
+{
+    private readonly List<Route> _routes = [];
+
+    public RoutingTable(int id) => Id = id;
+
+    public int Id { get; }
+
+    /// <summary>Bumped on every change (the fib genid that invalidates cached routes).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Routes in lookup order.</summary>
+    public IReadOnlyList<Route> Routes => _routes;
+
+    /// <summary>Finds the route for <paramref name="destination"/>, or null (no route).</summary>
+    public Route? Lookup(uint destination)
+    {
+        var list = _routes;
+        for (int i = 0; i < list.Count; i++)
+        {
+            var r = list[i];
+            if ((destination & r.Destination.Mask) == r.Destination.Network) return r;
+        }
+        return null;
+    }
+
+    /// <summary>True when a route with the same key (prefix, metric, type table slot) exists.</summary>
+    public Route? Find(Wire.Ipv4Prefix prefix, int metric) =>
+        _routes.Find(r => r.Destination.Network == prefix.Network && r.Destination.Length == prefix.Length && r.Metric == metric);
+
+    internal void Add(Route route)
+    {
+        int i = 0;
+        while (i < _routes.Count && (_routes[i].Destination.Length > route.Destination.Length
+            || (_routes[i].Destination.Length == route.Destination.Length && _routes[i].Metric <= route.Metric))) i++;
+        _routes.Insert(i, route);
+        Version++;
+    }
+
+    internal bool Remove(Route route)
+    {
+        Version++;
+        return _routes.Remove(route);
+    }
+
+    internal void RemoveDevice(NetDevice device)
+    {
+        Version++;
+        _routes.RemoveAll(r => r.Device == device);
+    }
+
+    internal void RemoveWhere(Predicate<Route> match)
+    {
+        Version++;
+        _routes.RemoveAll(match);
+    }
+}
