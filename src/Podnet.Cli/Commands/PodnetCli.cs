@@ -24,10 +24,18 @@ public static class PodnetCli
         root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(TourCommand.Create(context));
 
-        // Commands written in other parts register here (each exposes `public static Command Create(...)`):
-        // root.Subcommands.Add(Dns.DnsCommand.Create(context));
-        // root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(context));
-        // root.Subcommands.Add(Reach.ReachCommand.Create(context));
+        // Commands written in other parts register here (each exposes `public static Command Create(...)`).
+        Func<IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject>> currentClusterObjects = () =>
+        {
+            using var session = ClusterSession.Open(context, null);
+            return session.Objects.All.ToList();
+        };
+        root.Subcommands.Add(Exec.ExecCommand.Create(context));
+        root.Subcommands.Add(Exec.NodeExecCommand.Create(context));
+        root.Subcommands.Add(Exec.OutsideCommand.Create(context));
+        root.Subcommands.Add(Dns.DnsCommand.Create(currentClusterObjects));
+        root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(currentClusterObjects));
+        root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err));
         return root;
     }
 
