@@ -21,6 +21,18 @@ public class IptablesTests
     }
 
     [Fact]
+    public void MoreMatchesAndTargetsSaveAndListAsRealIptables()
+    {
+        var nf = TestHost.Create(out _);
+        Assert.Equal(0, nf.Ipset(["create", "S", "hash:ip,port"]).ExitCode);
+        var r = nf.IptablesRestore(Golden.Read("iptables-restore-2.input"));
+        Assert.Equal("", r.Stderr);
+        Assert.Equal(Golden.Read("iptables-save-2.real"), StripDates(nf.IptablesSave()));
+        Assert.Equal(Golden.Read("iptables-L-filter-2.real"), nf.IptablesCommand("-L", "-n", "-v").Stdout);
+        Assert.Equal(Golden.Read("iptables-L-nat-2.real"), nf.IptablesCommand("-t", "nat", "-L", "-n", "-v").Stdout);
+    }
+
+    [Fact]
     public void SaveHeaderUsesVirtualTime()
     {
         var nf = TestHost.Create(out var host);

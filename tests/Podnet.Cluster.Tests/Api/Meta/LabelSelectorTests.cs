@@ -64,7 +64,7 @@ public class LabelSelectorTests
         };
         Assert.True(sel.Matches(Web));
         Assert.False(sel.Matches(new Dictionary<string, string> { ["app"] = "web" }));
-        Assert.Equal("app=web,!canary,tier in (edge,frontend)", sel.ToString().Replace("app=web,", "app=web,", StringComparison.Ordinal) is var s && s.StartsWith("!canary") ? s : s);
+        Assert.Equal("app=web,!canary,tier in (edge,frontend)", sel.ToString());
         Assert.True(new LabelSelector().Matches(Web));
         Assert.Equal("<none>", new LabelSelector().ToString());
     }
