@@ -45,10 +45,13 @@ public static class PodnetCli
             context.Err.WriteLine("error: " + e.Message);
             return 1;
         }
-        if (parse.Errors.Count > 0)
+        // A flag nobody declared would otherwise be taken as a positional argument.
+        var unknownFlag = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens).Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-');
+        if (parse.Errors.Count > 0 || unknownFlag is not null)
         {
             var command = string.Join(" ", CommandPath(parse.CommandResult.Command));
-            context.Err.WriteLine("error: " + Lower(parse.Errors[0].Message));
+            context.Err.WriteLine(unknownFlag is not null ? "error: unknown flag: " + unknownFlag : "error: " + Lower(parse.Errors[0].Message));
             context.Err.WriteLine($"See '{command} --help' for usage.");
             return 1;
         }
@@ -60,6 +63,18 @@ public static class PodnetCli
                 Error = context.Err,
                 EnableDefaultExceptionHandler = false,
             });
+        }
+        catch (Podnet.Cluster.Api.Store.StoreException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlLine);
+            return 1;
+        }
+        catch (Podnet.Cluster.Api.Validation.InvalidObjectException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlMessage.TrimEnd('\n'));
+            return 1;
         }
         catch (KubectlException e)
         {

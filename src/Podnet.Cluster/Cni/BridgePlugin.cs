@@ -73,6 +73,7 @@ public sealed class BridgePlugin
             error = new CniError(CniError.Generic, $"failed to create veth: container veth name \"{args.IfName}\" peer \"{vethName}\": file exists");
             return null;
         }
+        Netlink.Note(_host, $"ip link add {vethName} type veth peer name {args.IfName} netns {args.NetNs.Name}");
         var mtu = Config.Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Netlink.Do(_host, $"ip link set {vethName} mtu {mtu}");
         Netlink.Do(args.NetNs, $"ip link set {args.IfName} mtu {mtu}");

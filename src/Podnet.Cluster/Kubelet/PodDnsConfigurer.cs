@@ -70,6 +70,13 @@ public sealed class PodDnsConfigurer(IReadOnlyList<string> clusterDns, string cl
             search = [$"{pod.Namespace}.svc.{clusterDomain}", $"svc.{clusterDomain}", clusterDomain, .. nodeSearch];
             opts = ["ndots:5"];
         }
+        else if (nodeResolvConf.Length == 0)
+        {
+            // kubelet --resolv-conf="": the pod gets the loopback resolver and the root search (defaultDNSConfig)
+            ns = ["127.0.0.1"];
+            search = ["."];
+            opts = [];
+        }
         else
         {
             ns = nodeNs;
