@@ -64,14 +64,16 @@ public sealed class NodePolicyCompiler
                 continue;
             }
 
-            var selected = candidates.Where(p => policy.PodSelector.Matches(p.Labels)).ToList();
+            // A cached fragment of the same policy object was compiled against the same pods: its selection still holds.
+            var cachedFrag = cache.GetValueOrDefault(policy);
+            var selected = cachedFrag?.Selected ?? candidates.Where(p => policy.PodSelector.Matches(p.Labels)).ToList();
             if (selected.Count == 0)
             {
                 continue;
             }
 
             alive.Add(policy);
-            if (!cache.TryGetValue(policy, out var frag) || !frag.Selected.SequenceEqual(selected))
+            if (cachedFrag is not { } frag)
             {
                 frag = CompilePolicy(policy, selected, namespaces, pods);
                 cache[policy] = frag;
