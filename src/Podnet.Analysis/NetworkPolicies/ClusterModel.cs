@@ -11,8 +11,9 @@ namespace Podnet.Analysis.NetworkPolicies;
 public sealed class ClusterModel
 {
     /// <summary>Creates a model; namespaces referenced by pods or policies but not listed are added with only their name label.</summary>
-    public ClusterModel(IEnumerable<NamespaceInfo> namespaces, IEnumerable<PodInfo> pods, IEnumerable<PolicyInfo> policies, IEnumerable<IngressControllerTarget>? ingressTargets = null)
+    public ClusterModel(IEnumerable<NamespaceInfo> namespaces, IEnumerable<PodInfo> pods, IEnumerable<PolicyInfo> policies, IEnumerable<IngressControllerTarget>? ingressTargets = null, IEnumerable<Podnet.Cluster.Api.Core.Service>? services = null)
     {
+        Services = services?.ToList() ?? [];
         var ns = new Dictionary<string, NamespaceInfo>(StringComparer.Ordinal);
         foreach (var n in namespaces)
         {
@@ -41,6 +42,9 @@ public sealed class ClusterModel
 
     /// <summary>All NetworkPolicies.</summary>
     public IReadOnlyList<PolicyInfo> Policies { get; }
+
+    /// <summary>Services (for <c>svc/NS/NAME</c> questions: their selector and ports).</summary>
+    public IReadOnlyList<Podnet.Cluster.Api.Core.Service> Services { get; }
 
     /// <summary>Workloads an ingress controller forwards to (from Ingress / OpenShift Route objects), with the ports it may use.</summary>
     public IReadOnlyList<IngressControllerTarget> IngressTargets { get; }

@@ -97,7 +97,7 @@ public static class ClusterModelBuilder
         }
 
         var targets = IngressTargets(ingressObjects, services, pods);
-        return new ClusterModel(namespaces, pods, policies, targets);
+        return new ClusterModel(namespaces, pods, policies, targets, services);
     }
 
     /// <summary>

@@ -27,17 +27,16 @@ public static class ChainNames
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input[..n], hash);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        return string.Create(chars, hash.ToArray(), static (dst, h) =>
+        Span<char> dst = stackalloc char[chars];
+        int bitPos = 0;
+        for (int i = 0; i < dst.Length; i++)
         {
-            int bitPos = 0;
-            for (int i = 0; i < dst.Length; i++)
-            {
-                int byteIndex = bitPos >> 3, offset = bitPos & 7;
-                int word = (h[byteIndex] << 8) | (byteIndex + 1 < h.Length ? h[byteIndex + 1] : 0);
-                dst[i] = Alphabet[(word >> (11 - offset)) & 0x1F];
-                bitPos += 5;
-            }
-        });
+            int byteIndex = bitPos >> 3, offset = bitPos & 7;
+            int word = (hash[byteIndex] << 8) | (byteIndex + 1 < hash.Length ? hash[byteIndex + 1] : 0);
+            dst[i] = Alphabet[(word >> (11 - offset)) & 0x1F];
+            bitPos += 5;
+        }
+        return new string(dst);
     }
 
     /// <summary>Upstream <c>portProtoHash</c>: 16 chars of hash(<c>servicePortName + protocol</c>).</summary>

@@ -115,12 +115,15 @@ public sealed class ProxyState
         return true;
     }
 
-    /// <summary>Total endpoints over the service ports that exist (upstream's large-cluster count).</summary>
+    private int _totalEndpoints = -1;
+
+    /// <summary>Total endpoints over the service ports that exist (upstream's large-cluster count), computed once.</summary>
     public int TotalEndpoints()
     {
+        if (_totalEndpoints >= 0) return _totalEndpoints;
         int total = 0;
         foreach (var name in _services.Keys)
             if (_endpoints.TryGetValue(name, out var eps)) total += eps.Length;
-        return total;
+        return _totalEndpoints = total;
     }
 }

@@ -56,6 +56,16 @@ internal sealed class RuleBuffer
         _sb?.Append(a).Append(b).Append(c).Append(d).Append('\n');
     }
 
+    /// <summary>Appends text that already holds <paramref name="lines"/> complete lines.</summary>
+    public void Append(string text, int lines)
+    {
+        Lines += lines;
+        _sb?.Append(text);
+    }
+
+    /// <summary>The text written since <paramref name="start"/> (a previous <see cref="Length"/>).</summary>
+    public string Since(int start) => _sb is null ? "" : _sb.ToString(start, _sb.Length - start);
+
     public void CopyTo(StringBuilder target)
     {
         if (_sb is null) return;

@@ -148,16 +148,12 @@ public sealed class NodePolicyCompiler
             }
 
             rules.Append(f.Rules);
-            foreach (var (name, members) in f.Sets)
+            foreach (var (name, _) in f.Sets)
             {
                 setNames.Add(name);
-                sets.Append("create ").Append(name).Append(" hash:net family inet hashsize 1024 maxelem 65536 -exist\n");
-                sets.Append("flush ").Append(name).Append('\n');
-                foreach (var m in members)
-                {
-                    sets.Append("add ").Append(name).Append(' ').Append(m).Append(" -exist\n");
-                }
             }
+
+            sets.Append(f.SetsText);
         }
 
         var text = new StringBuilder("*filter\n");
@@ -203,6 +199,18 @@ public sealed class NodePolicyCompiler
         }
 
         frag.Rules = sb.ToString();
+        var sets = new StringBuilder();
+        foreach (var (name, members) in frag.Sets)
+        {
+            sets.Append("create ").Append(name).Append(" hash:net family inet hashsize 1024 maxelem 65536 -exist\n");
+            sets.Append("flush ").Append(name).Append('\n');
+            foreach (var m in members)
+            {
+                sets.Append("add ").Append(name).Append(' ').Append(m).Append(" -exist\n");
+            }
+        }
+
+        frag.SetsText = sets.ToString();
         return frag;
     }
 
@@ -384,5 +392,7 @@ public sealed class NodePolicyCompiler
         public List<(string Name, List<string> Members)> Sets { get; } = [];
 
         public string Rules { get; set; } = "";
+
+        public string SetsText { get; set; } = "";
     }
 }

@@ -56,7 +56,7 @@ public sealed class IcmpStack
     internal void Receive(NetDevice dev, Frame f, uint src, uint dst, byte ttl, int l4, int len)
     {
         var msg = f.Data.AsSpan(l4, len);
-        if (!IcmpHeader.TryParse(msg, out var h))
+        if (!IcmpHeader.TryParse(msg, out var h, !f.ChecksumTrusted))
         {
             Namespace.Counters.IcmpInErrors++;
             if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Namespace.Name, dev.Name, "malformed ICMP message or bad checksum"));
@@ -67,7 +67,7 @@ public sealed class IcmpStack
             case IcmpHeader.EchoRequest:
                 if (Namespace.IsBroadcastAddress(dst)) return;
                 if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Deliver, Namespace.Name, dev.Name, $"ICMP echo request id {h.Identifier} seq {h.Sequence}: echo reply"));
-                var reply = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + len) { Trace = f.Trace };
+                var reply = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + len) { Trace = f.Trace, ChecksumTrusted = true };
                 var b = reply.Span;
                 int rl4 = NetNamespace.IpOffset + Ipv4Header.MinSize;
                 msg.CopyTo(b[rl4..]);

@@ -143,7 +143,7 @@ public sealed class TcpStack
     internal void Receive(NetDevice dev, Frame f, uint src, uint dst, int l4, int len)
     {
         var seg = f.Data.AsSpan(l4, len);
-        if (!TcpHeader.TryParse(seg, src, dst, out var h))
+        if (!TcpHeader.TryParse(seg, src, dst, out var h, !f.ChecksumTrusted))
         {
             Namespace.Counters.TcpInErrs++;
             if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Namespace.Name, dev.Name, "malformed TCP segment or bad checksum"));
@@ -203,7 +203,7 @@ public sealed class TcpStack
     /// <summary>tcp_v4_send_reset / nf_send_reset: a bare RST (or RST+ACK).</summary>
     internal void SendReset(uint src, ushort sport, uint dst, ushort dport, uint seq, uint ack, TcpFlags flags, ITraceSink? trace)
     {
-        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + TcpHeader.MinSize) { Trace = trace };
+        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + TcpHeader.MinSize) { Trace = trace, ChecksumTrusted = true };
         var b = f.Span;
         int l4 = NetNamespace.IpOffset + Ipv4Header.MinSize;
         new Ipv4Header(0, Ipv4Header.MinSize + TcpHeader.MinSize, 0, Ipv4Header.DontFragment, 64, IpProtocol.Tcp, src, dst).Write(b[NetNamespace.IpOffset..]);

@@ -89,7 +89,7 @@ public sealed class UdpSocket
             if (src == 0) src = r.Source;
         }
         int udpLen = UdpHeader.Size + data.Length;
-        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + udpLen) { Trace = Trace };
+        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + udpLen) { Trace = Trace, ChecksumTrusted = true };
         var b = f.Span;
         int l4 = NetNamespace.IpOffset + Ipv4Header.MinSize;
         data.CopyTo(b[(l4 + UdpHeader.Size)..]);
@@ -120,6 +120,9 @@ public sealed class UdpSocket
         }
         return task;
     }
+
+    /// <summary>Non-blocking recvfrom (MSG_DONTWAIT): false when nothing is queued.</summary>
+    public bool TryReceive(out UdpReceiveResult result) => _queue.TryDequeue(out result);
 
     internal void Deliver(ReadOnlySpan<byte> payload, Ipv4Endpoint from)
     {

@@ -100,7 +100,7 @@ public sealed class UdpStack
     internal void Receive(NetDevice dev, Frame f, uint src, uint dst, int l4, int len)
     {
         var seg = f.Data.AsSpan(l4, len);
-        if (!UdpHeader.TryParse(seg, src, dst, out var udp))
+        if (!UdpHeader.TryParse(seg, src, dst, out var udp, !f.ChecksumTrusted))
         {
             _ns.Counters.UdpInErrors++;
             if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, _ns.Name, dev.Name, "malformed UDP datagram or bad checksum"));

@@ -35,13 +35,20 @@ public sealed class Frame
     /// <summary>The device that receives this frame when its queued delivery runs (veth peer, lo).</summary>
     internal Links.NetDevice? NextDevice;
 
+    /// <summary>
+    /// CHECKSUM_UNNECESSARY: the frame was built by this emulator's own stack (checksums correct by
+    /// construction), so receivers skip verifying the L4 checksum, as Linux does for veth traffic.
+    /// Frames from anywhere else (injected bytes) are verified.
+    /// </summary>
+    public bool ChecksumTrusted { get; set; }
+
     /// <summary>Set when br_netfilter already ran PREROUTING on this frame (ip_sabotage_in).</summary>
     internal bool BridgePreroutingDone;
 
     /// <summary>A deep copy (for flooding, where each port gets its own frame).</summary>
     public Frame Clone()
     {
-        var copy = new Frame(Length) { Mark = Mark, Conntrack = Conntrack, Trace = Trace };
+        var copy = new Frame(Length) { Mark = Mark, Conntrack = Conntrack, Trace = Trace, ChecksumTrusted = ChecksumTrusted };
         Data.AsSpan(0, Length).CopyTo(copy.Data);
         return copy;
     }

@@ -23,13 +23,13 @@ public readonly record struct TcpHeader(
     public const int MinSize = 20;
 
     /// <summary>Checked parse: data offset within bounds and the checksum over the pseudo-header.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> segment, uint source, uint destination, out TcpHeader header)
+    public static bool TryParse(ReadOnlySpan<byte> segment, uint source, uint destination, out TcpHeader header, bool verifyChecksum = true)
     {
         header = default;
         if (segment.Length < MinSize) return false;
         int off = (segment[12] >> 4) * 4;
         if (off < MinSize || off > segment.Length) return false;
-        if (Checksum.Finish(Checksum.Add(Checksum.PseudoHeader(source, destination, IpProtocol.Tcp, segment.Length), segment)) != 0) return false;
+        if (verifyChecksum && Checksum.Finish(Checksum.Add(Checksum.PseudoHeader(source, destination, IpProtocol.Tcp, segment.Length), segment)) != 0) return false;
         ushort mss = 0;
         var opts = segment[MinSize..off];
         while (opts.Length > 0)

@@ -8,14 +8,14 @@ public readonly record struct UdpHeader(ushort SourcePort, ushort DestinationPor
     public const int Size = 8;
 
     /// <summary>Checked parse: length field within bounds; checksum (if non-zero) verified over the pseudo-header.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> segment, uint source, uint destination, out UdpHeader header)
+    public static bool TryParse(ReadOnlySpan<byte> segment, uint source, uint destination, out UdpHeader header, bool verifyChecksum = true)
     {
         header = default;
         if (segment.Length < Size) return false;
         ushort len = BinaryPrimitives.ReadUInt16BigEndian(segment[4..]);
         if (len < Size || len > segment.Length) return false;
         ushort sum = BinaryPrimitives.ReadUInt16BigEndian(segment[6..]);
-        if (sum != 0 && Wire.Checksum.Finish(Wire.Checksum.Add(Wire.Checksum.PseudoHeader(source, destination, IpProtocol.Udp, len), segment[..len])) != 0) return false;
+        if (verifyChecksum && sum != 0 && Wire.Checksum.Finish(Wire.Checksum.Add(Wire.Checksum.PseudoHeader(source, destination, IpProtocol.Udp, len), segment[..len])) != 0) return false;
         header = new UdpHeader(BinaryPrimitives.ReadUInt16BigEndian(segment), BinaryPrimitives.ReadUInt16BigEndian(segment[2..]), len, sum);
         return true;
     }

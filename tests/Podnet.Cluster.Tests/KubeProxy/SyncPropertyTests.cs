@@ -55,6 +55,27 @@ public sealed class SyncPropertyTests
         }).QuickCheckThrowOnFailure();
     }
 
+    [Fact]
+    public void ReportedChangesGiveTheSameSyncAsComparingStates()
+    {
+        Prop.ForAll(Seeds, seed =>
+        {
+            var (before, after) = RandomStates.Pair(seed);
+            var config = RandomStates.Config();
+            var changed = after.UpdatedServicesSince(before);
+            var a = new IptablesProxier(config);
+            var b = new IptablesProxier(config);
+            a.SyncRules(before);
+            b.SyncRules(before);
+            var n1 = new NftablesProxier(config);
+            var n2 = new NftablesProxier(config);
+            n1.SyncRules(before);
+            n2.SyncRules(before);
+            return a.SyncRules(after).RestoreText == b.SyncRules(after, null, changed).RestoreText
+                && n1.SyncRules(after).Transaction == n2.SyncRules(after, null, null, changed).Transaction;
+        }).QuickCheckThrowOnFailure();
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

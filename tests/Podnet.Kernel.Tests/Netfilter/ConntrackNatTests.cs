@@ -107,7 +107,7 @@ public class ConntrackNatTests
     public void RandomFullySnatStillUnique()
     {
         var nf = TestHost.Create(out _);
-        nf.IptablesRestore("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j SNAT --to-source 1.2.3.4:1000-1003 --random-fully\nCOMMIT\n");
+        nf.IptablesRestore("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -p udp -j SNAT --to-source 1.2.3.4:1000-1003 --random-fully\nCOMMIT\n");
         var ports = new HashSet<string>();
         for (int i = 0; i < 4; i++)
         {

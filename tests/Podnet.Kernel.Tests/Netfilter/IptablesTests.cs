@@ -205,4 +205,15 @@ public class IptablesTests
         }
         Assert.Equal(2, seen.Count);
     }
+
+    [Fact]
+    public void GotoAndReturnFallToTheBuiltinPolicy()
+    {
+        var nf = TestHost.Create(out _, "10.0.0.1");
+        nf.IptablesRestore("*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n:B - [0:0]\n-A INPUT -p tcp -g A\n-A INPUT -p udp -j B\n-A INPUT -p udp -j ACCEPT\n-A A -p tcp --dport 22 -j ACCEPT\n-A B -j RETURN\nCOMMIT\n");
+        Assert.Equal(NetfilterVerdictKind.Accept, nf.Deliver(Pkt.Tcp("10.0.0.2:1", "10.0.0.1:22", Pkt.Syn)).Kind);
+        Assert.Equal(NetfilterVerdictKind.Drop, nf.Deliver(Pkt.Tcp("10.0.0.2:1", "10.0.0.1:23", Pkt.Syn)).Kind);
+        Assert.Equal(NetfilterVerdictKind.Accept, nf.Deliver(Pkt.Udp("10.0.0.2:1", "10.0.0.1:53")).Kind);
+        Assert.Contains(":INPUT DROP [1:60]", nf.IptablesSave("filter"));
+    }
 }

@@ -188,8 +188,11 @@ public abstract class ObjectStoreBase : IObjectStore
         return stored;
     }
 
-    private KubeObject UpdateIn(StoreTransaction tx, KubeObject obj, bool prepared = false)
+    private KubeObject UpdateIn(StoreTransaction tx, KubeObject obj, bool prepared = false) => UpdateIn(tx, obj, prepared, out _);
+
+    private KubeObject UpdateIn(StoreTransaction tx, KubeObject obj, bool prepared, out bool changed)
     {
+        changed = false;
         if (!prepared)
         {
             obj = Prepare(obj);
@@ -216,6 +219,8 @@ public abstract class ObjectStoreBase : IObjectStore
         {
             return existing; // a no-op update does not take a revision, as with etcd
         }
+
+        changed = true;
 
         var generation = existing.Metadata.Generation;
         if (generation is not null && SpecChanged(existing, candidate))
@@ -365,8 +370,8 @@ public abstract class ObjectStoreBase : IObjectStore
                         {
                             verb = "patching";
                             var merged = MergeServerFields(d, existing);
-                            var updated = UpdateIn(tx, merged, prepared: true);
-                            var action = ReferenceEquals(updated, existing) ? ApplyAction.Unchanged : ApplyAction.Configured;
+                            var updated = UpdateIn(tx, merged, prepared: true, out var changed);
+                            var action = changed ? ApplyAction.Configured : ApplyAction.Unchanged;
                             results[i] = new ApplyResult(inputs[i].Object, updated, action, null, source);
                         }
 
@@ -444,6 +449,11 @@ public abstract class ObjectStoreBase : IObjectStore
         annotations.Remove(LastAppliedAnnotation);
         var clean = obj with { Metadata = obj.Metadata with { Annotations = annotations } };
         var node = KubeObjectCodec.Encode(clean);
+        if (node["metadata"] is JsonObject meta && !meta.ContainsKey("annotations"))
+        {
+            meta["annotations"] = new JsonObject(); // kubectl leaves the emptied map in place
+        }
+
         annotations[LastAppliedAnnotation] = GoJsonWriter.WriteCompact(node) + "\n";
         return obj with { Metadata = obj.Metadata with { Annotations = annotations } };
     }

@@ -20,8 +20,8 @@ public sealed record DigContext(
     bool RetriedOverTcp = false);
 
 /// <summary>Prints a response exactly as bind9 9.18 <c>dig</c> does in its default mode: the banner, header and flags
-/// lines, the OPT pseudosection, each section with bind's tab-stop columns (TTL at 24, class at 32, type at 40,
-/// RDATA at 48; one space when a field already passed its column) and the statistics trailer.</summary>
+/// lines (with the .local mDNS warning), the OPT pseudosection, each section with bind's tab-stop columns (TTL at 24, class at 32, type at 40,
+/// RDATA at 48, by bind's indent rule) and the statistics trailer.</summary>
 public static class DigPrinter
 {
     /// <summary>The full dig output for <paramref name="response"/>, whose wire size is <paramref name="size"/>.</summary>
@@ -34,6 +34,12 @@ public static class DigPrinter
         sb.Append(";; global options: +cmd\n");
         if (ctx.RetriedOverTcp) sb.Append(";; Truncated, retrying in TCP mode.\n");
         sb.Append(";; Got answer:\n");
+        if (response.Questions.Count > 0 && DnsName.IsSubdomainOf(response.Questions[0].Name, "local."))
+        {
+            // bind9 9.18 flags names under .local (RFC 6762), which includes the default cluster domain.
+            sb.Append(";; WARNING: .local is reserved for Multicast DNS\n");
+            sb.Append(";; You are currently testing what happens when an mDNS query is leaked to DNS\n");
+        }
         var h = response.Header;
         sb.Append(";; ->>HEADER<<- opcode: ").Append(DnsText.OpcodeName(h.Opcode)).Append(", status: ")
             .Append(DnsText.RcodeName(response.ExtendedRcode)).Append(", id: ").Append(h.Id.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -118,18 +124,20 @@ public static class DigPrinter
         col += s.Length;
     }
 
+    /// <summary>bind9 masterdump.c <c>indent()</c>: at least one character; tabs when a tab stop lies between the
+    /// current column and the target, spaces otherwise.</summary>
     private static void Indent(StringBuilder sb, ref int col, int to)
     {
-        if (col >= to)
+        if (to < col + 1) to = col + 1;
+        var tabs = to / 8 - col / 8;
+        if (tabs > 0)
         {
-            sb.Append(' ');
-            col++;
-            return;
+            sb.Append('\t', tabs).Append(' ', to % 8);
         }
-        while (col < to)
+        else
         {
-            sb.Append('\t');
-            col = (col / 8 + 1) * 8;
+            sb.Append(' ', to - col);
         }
+        col = to;
     }
 }

@@ -16,7 +16,7 @@ public enum NslookupVariant
 /// <summary>Prints an nslookup run over the responses a lookup got (A then AAAA of the decisive candidate).
 /// bind9: <c>Server:\t\tIP</c>, <c>Address:\tIP#53</c>, a blank line, <c>Non-authoritative answer:</c> when the
 /// answer lacks AA, then per record <c>Name:\tNAME</c> / <c>Address: IP</c> (CNAMEs as
-/// <c>NAME\tcanonical name = TARGET.</c>), <c>** server can't find NAME: NXDOMAIN</c> and
+/// <c>NAME\tcanonical name = TARGET.</c>, once even when both the A and AAAA responses carry it), <c>** server can't find NAME: NXDOMAIN</c> and
 /// <c>*** Can't find NAME: No answer</c> for failures; busybox prints <c>Address:\tIP:53</c> in its banner.</summary>
 public static class NslookupPrinter
 {
@@ -36,6 +36,7 @@ public static class NslookupPrinter
             case ResolverOutcome.Found:
             {
                 if (responses.Any(r => r.Answers.Count > 0 && !r.Header.Authoritative)) sb.Append("Non-authoritative answer:\n");
+                var cnames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var r in responses)
                 {
                     foreach (var rr in r.Answers)
@@ -44,6 +45,7 @@ public static class NslookupPrinter
                         switch (rr.Data)
                         {
                             case NameRecordData c when rr.Type == DnsRecordType.CNAME:
+                                if (!cnames.Add(owner + " " + c.Target)) break;
                                 sb.Append(owner).Append("\tcanonical name = ").Append(c.Target).Append('\n');
                                 break;
                             case ARecordData a:

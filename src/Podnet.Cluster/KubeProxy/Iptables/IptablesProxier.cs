@@ -35,6 +35,7 @@ public sealed class IptablesProxier
     private readonly RuleBuffer _natRules = new(capacity: 1 << 20);
     private readonly Dictionary<ServicePortName, ServiceChainNames> _names = new();
     private readonly Dictionary<ServicePortName, List<string>> _chainsByService = new();
+    private readonly Dictionary<ServicePortName, TopLevelLines> _topLevel = new();
     private readonly HashSet<string> _pendingStale = new(StringComparer.Ordinal);
     private ProxyState? _lastState;
     private bool _needFullSync = true;
@@ -66,12 +67,15 @@ public sealed class IptablesProxier
     /// <summary>
     /// Computes one sync. <paramref name="existingNatChains"/> is what <c>iptables-save -t nat</c>
     /// lists on the node (upstream reads it to find stale chains); when null the proxier relies on
-    /// its own record of the chains it wrote.
+    /// its own record of the chains it wrote. <paramref name="updatedServices"/> (<c>ns/name</c>)
+    /// is what upstream's change trackers report from watch events; when null the proxier finds
+    /// the changed Services by comparing <paramref name="state"/> with the previous one.
     /// </summary>
-    public IptablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingNatChains = null)
+    public IptablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingNatChains = null,
+        IReadOnlySet<string>? updatedServices = null)
     {
         bool doFullSync = _needFullSync || _lastState is null;
-        var updated = doFullSync ? null : state.UpdatedServicesSince(_lastState);
+        IReadOnlySet<string>? updated = doFullSync ? null : updatedServices ?? state.UpdatedServicesSince(_lastState);
 
         var ensuredChains = new List<(string, string)>();
         var jumpRules = new List<IptablesJumpRule>();
@@ -115,6 +119,7 @@ public sealed class IptablesProxier
                 if (state.ServicePorts.ContainsKey(name)) continue;
                 if (_chainsByService.Remove(name, out var oldChains)) staleFromBookkeeping.AddRange(oldChains);
                 _names.Remove(name);
+                _topLevel.Remove(name);
             }
         }
 
@@ -214,6 +219,18 @@ public sealed class IptablesProxier
     private void WriteService(ServicePortInfo svc, ProxyState state, bool skip, bool largeClusterMode,
         HashSet<string>? activeNatChains, List<string> staleFromBookkeeping)
     {
+        if (skip && _topLevel.TryGetValue(svc.Name, out var cached))
+        {
+            // Unchanged Service and endpoints: its KUBE-SERVICES/KUBE-NODEPORTS/filter lines are the
+            // same as last time, and its own chains are left as they are.
+            _natRules.Append(cached.Nat, cached.NatLines);
+            _filterRules.Append(cached.Filter, cached.FilterLines);
+            if (activeNatChains is not null && _chainsByService.TryGetValue(svc.Name, out var keptChains))
+                foreach (var c in keptChains) activeNatChains.Add(c);
+            return;
+        }
+        int natStart = _natRules.Length, natLinesStart = _natRules.Lines;
+        int filterStart = _filterRules.Length, filterLinesStart = _filterRules.Lines;
         var names = NamesFor(svc);
         string protocol = svc.Protocol.Lower();
         string spn = svc.NameString;
@@ -347,6 +364,9 @@ public sealed class IptablesProxier
             _filterRules.Begin()!.Append("-A KUBE-NODEPORTS -m comment --comment \"").Append(spn).Append(" health check node port\" -m tcp -p tcp --dport ")
                 .Append(svc.HealthCheckNodePort).Append(" -j ACCEPT\n");
         }
+
+        _topLevel[svc.Name] = new TopLevelLines(_natRules.Since(natStart), _natRules.Lines - natLinesStart,
+            _filterRules.Since(filterStart), _filterRules.Lines - filterLinesStart);
 
         // The per-service chains: skipped (discarded) when neither the Service nor its endpoints changed.
         if (skip)
@@ -532,6 +552,9 @@ public sealed class IptablesProxier
         chain.StartsWith("KUBE-SVC-", StringComparison.Ordinal) || chain.StartsWith("KUBE-SVL-", StringComparison.Ordinal)
         || chain.StartsWith("KUBE-SEP-", StringComparison.Ordinal) || chain.StartsWith("KUBE-FW-", StringComparison.Ordinal)
         || chain.StartsWith("KUBE-EXT-", StringComparison.Ordinal);
+
+    /// <summary>A service port's lines in the shared chains (KUBE-SERVICES, KUBE-NODEPORTS, filter), kept for partial syncs.</summary>
+    private sealed record TopLevelLines(string Nat, int NatLines, string Filter, int FilterLines);
 
     /// <summary>The chain names of one service port, computed once (upstream stores them in <c>servicePortInfo</c>).</summary>
     private sealed class ServiceChainNames

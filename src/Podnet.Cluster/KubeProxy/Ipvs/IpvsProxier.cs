@@ -118,6 +118,7 @@ public sealed class IpvsProxier
         string scheduler = string.IsNullOrEmpty(_config.IpvsScheduler) ? "rr" : _config.IpvsScheduler;
         var virtualServers = new List<IpvsVirtualServer>();
         var bindAddrs = new List<IPAddress>();
+        var bound = new HashSet<IPAddress>();
         var lbNoNodeAccess = new List<IpSetEntry>();
         var nodeAddressSet = new HashSet<IPAddress>(_config.NodeAddresses);
 
@@ -156,14 +157,14 @@ public sealed class IpvsProxier
             string cip = svc.ClusterIP.ToString();
             Add(KubeClusterIPSet, new IpSetEntry(IpSetType.HashIPPort, cip, svc.Port, protocol));
             virtualServers.Add(Vs(svc.ClusterIP, svc.Port, svc.InternalPolicyLocal));
-            if (!bindAddrs.Contains(svc.ClusterIP)) bindAddrs.Add(svc.ClusterIP);
+            if (bound.Add(svc.ClusterIP)) bindAddrs.Add(svc.ClusterIP);
 
             foreach (var externalIP in svc.ExternalIPs)
             {
                 var entry = new IpSetEntry(IpSetType.HashIPPort, externalIP.ToString(), svc.Port, protocol);
                 Add(svc.ExternalPolicyLocal ? KubeExternalIPLocalSet : KubeExternalIPSet, entry);
                 virtualServers.Add(Vs(externalIP, svc.Port, svc.ExternalPolicyLocal));
-                if (!nodeAddressSet.Contains(externalIP) && !bindAddrs.Contains(externalIP)) bindAddrs.Add(externalIP);
+                if (!nodeAddressSet.Contains(externalIP) && bound.Add(externalIP)) bindAddrs.Add(externalIP);
             }
 
             foreach (var ingress in svc.LoadBalancerVIPs)
@@ -185,7 +186,7 @@ public sealed class IpvsProxier
                     else lbNoNodeAccess.Add(entry);
                 }
                 virtualServers.Add(Vs(ingress, svc.Port, svc.ExternalPolicyLocal));
-                if (!nodeAddressSet.Contains(ingress) && !bindAddrs.Contains(ingress)) bindAddrs.Add(ingress);
+                if (!nodeAddressSet.Contains(ingress) && bound.Add(ingress)) bindAddrs.Add(ingress);
             }
 
             if (svc.NodePort != 0 && nodeIPs.Count > 0)

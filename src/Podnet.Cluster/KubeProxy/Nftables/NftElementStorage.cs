@@ -4,12 +4,19 @@ namespace Podnet.Cluster.KubeProxy.Nftables;
 
 /// <summary>
 /// Upstream <c>nftElementStorage</c>: the elements kube-proxy believes a set or map holds, so a
-/// partial sync adds only missing elements, replaces changed ones (delete + add) and deletes leftovers.
+/// partial sync adds only missing elements, replaces changed ones (delete + add) and deletes
+/// leftovers. Elements are reference-counted by the service ports that need them, so a partial
+/// sync touches only the elements of the Services that changed.
 /// </summary>
 internal sealed class NftElementStorage(string containerType, string containerName)
 {
-    private readonly Dictionary<string, string> _elements = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _leftover = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _elements = new(StringComparer.Ordinal);
+
+    private sealed class Entry(string value)
+    {
+        public string Value { get; set; } = value;
+        public int Owners { get; set; } = 1;
+    }
 
     public string ContainerName => containerName;
 
@@ -18,55 +25,40 @@ internal sealed class NftElementStorage(string containerType, string containerNa
     {
         _elements.Clear();
         tx.Line("flush", containerType, containerName);
-        _leftover.Clear();
     }
 
-    /// <summary>Marks every current element as a leftover until ensured again.</summary>
-    public void BeginSync()
-    {
-        _leftover.Clear();
-        foreach (var k in _elements.Keys) _leftover.Add(k);
-    }
-
-    public void Ensure(NftTransaction tx, string key, string? comment, string? value)
+    /// <summary>A service port now needs this element: add it, or replace its verdict (delete + add) if it changed.</summary>
+    public void Acquire(NftTransaction tx, string key, string? comment, string? value)
     {
         string stored = value ?? "";
         if (_elements.TryGetValue(key, out var existing))
         {
-            if (existing != stored)
+            existing.Owners++;
+            if (existing.Value != stored)
             {
                 tx.DeleteElement(containerName, key);
                 tx.AddElement(containerName, key, comment, value);
-                _elements[key] = stored;
+                existing.Value = stored;
             }
-            _leftover.Remove(key);
         }
         else
         {
             tx.AddElement(containerName, key, comment, value);
-            _elements[key] = stored;
+            _elements[key] = new Entry(stored);
         }
     }
 
-    public void CleanupLeftovers(NftTransaction tx)
+    /// <summary>A service port no longer needs this element: delete it when nothing else does (upstream's leftover cleanup).</summary>
+    public void Release(NftTransaction tx, string key)
     {
-        if (_leftover.Count == 0) return;
-        var keys = _leftover.ToList();
-        keys.Sort(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            tx.DeleteElement(containerName, key);
-            _elements.Remove(key);
-        }
-        _leftover.Clear();
+        if (!_elements.TryGetValue(key, out var existing)) return;
+        if (--existing.Owners > 0) return;
+        tx.DeleteElement(containerName, key);
+        _elements.Remove(key);
     }
 
     /// <summary>Forgets everything (after a failed transaction).</summary>
-    public void Clear()
-    {
-        _elements.Clear();
-        _leftover.Clear();
-    }
+    public void Clear() => _elements.Clear();
 }
 
 /// <summary>A knftables transaction being written: one operation per line, for one table.</summary>

@@ -72,8 +72,6 @@ public sealed class NftablesProxier
     private readonly NftElementStorage _serviceNodePorts = new("map", ServiceNodePortsMap);
     private readonly Dictionary<ServicePortName, ServiceNames> _names = new();
     private readonly Dictionary<ServicePortName, ServiceWritten> _written = new();
-    private readonly HashSet<string> _existingChains = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _existingAffinitySets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan?> _staleChains = new(StringComparer.Ordinal);
     private ProxyState? _lastState;
     private bool _needFullSync = true;
@@ -113,8 +111,11 @@ public sealed class NftablesProxier
     /// Computes one sync. <paramref name="existingChains"/> and <paramref name="existingSets"/> are
     /// what <c>nft list chains/sets</c> shows in the table (upstream lists them to find stale
     /// objects); when null the proxier relies on its own record of what it created.
+    /// <paramref name="updatedServices"/> (<c>ns/name</c>) is what the change trackers report from
+    /// watch events; when null the changed Services are found by comparing with the previous state.
     /// </summary>
-    public NftablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingChains = null, IReadOnlyCollection<string>? existingSets = null)
+    public NftablesSyncResult SyncRules(ProxyState state, IReadOnlyCollection<string>? existingChains = null,
+        IReadOnlyCollection<string>? existingSets = null, IReadOnlySet<string>? updatedServices = null)
     {
         var now = _config.Clock?.Now;
 
@@ -133,61 +134,99 @@ public sealed class NftablesProxier
                 {
                     ctx.DeleteChain(c);
                     _staleChains.Remove(c);
-                    _existingChains.Remove(c);
                 }
                 cleanup = ctx.ToString();
             }
         }
 
         bool tryPartialSync = !_needFullSync && _lastState is not null;
-        var updated = tryPartialSync ? state.UpdatedServicesSince(_lastState) : null;
+        IReadOnlySet<string>? updated = tryPartialSync ? updatedServices ?? state.UpdatedServicesSince(_lastState) : null;
         var tx = _tx;
         tx.Reset();
         if (!tryPartialSync) SetupNftables(tx);
-        foreach (var s in Storages()) s.BeginSync();
 
-        var activeChains = new HashSet<string>(StringComparer.Ordinal);
-        var activeAffinitySets = new HashSet<string>(StringComparer.Ordinal);
+        var staleChains = new List<string>();
+        var staleSets = new List<string>();
+        var releases = new List<ElementRecord>();
+        if (_lastState is not null)
+        {
+            foreach (var name in _lastState.ServicePorts.Keys)
+            {
+                if (state.ServicePorts.ContainsKey(name)) continue;
+                if (_written.Remove(name, out var gone))
+                {
+                    staleChains.AddRange(gone.Chains);
+                    staleSets.AddRange(gone.AffinitySets);
+                    if (tryPartialSync) releases.AddRange(gone.Elements);
+                }
+                _names.Remove(name);
+            }
+        }
+
         int rewritten = 0;
         foreach (var svc in state.OrderedServicePorts)
         {
-            bool skip = tryPartialSync && !updated!.Contains(svc.Name.NamespacedName);
-            if (!skip) rewritten++;
-            WriteService(tx, svc, state, skip, activeChains, activeAffinitySets);
-        }
-
-        // Stale service chains: flushed now, deleted by a later sync.
-        var flushed = new List<string>();
-        var chainSource = existingChains ?? (IReadOnlyCollection<string>)_existingChains.ToList();
-        foreach (var chain in chainSource)
-        {
-            if (!IsServiceChainName(chain)) continue;
-            if (!activeChains.Contains(chain))
+            bool skip = tryPartialSync && !updated!.Contains(svc.Name.NamespacedName) && _written.ContainsKey(svc.Name);
+            if (skip) continue;
+            rewritten++;
+            _written.TryGetValue(svc.Name, out var old);
+            var now2 = WriteService(tx, svc, state, tryPartialSync ? old : null);
+            if (old is not null)
             {
-                flushed.Add(chain);
-                _staleChains[chain] = now;
+                var keepChains = new HashSet<string>(now2.Chains, StringComparer.Ordinal);
+                foreach (var c in old.Chains) if (!keepChains.Contains(c)) staleChains.Add(c);
+                var keepSets = new HashSet<string>(now2.AffinitySets, StringComparer.Ordinal);
+                foreach (var set in old.AffinitySets) if (!keepSets.Contains(set)) staleSets.Add(set);
+                if (tryPartialSync)
+                {
+                    var keepElements = new HashSet<ElementRecord>(now2.Elements);
+                    foreach (var e in old.Elements) if (!keepElements.Contains(e)) releases.Add(e);
+                }
             }
-            else _staleChains.Remove(chain);
+            foreach (var c in now2.Chains) _staleChains.Remove(c);
+            _written[svc.Name] = now2;
         }
-        flushed.Sort(StringComparer.Ordinal);
-        foreach (var chain in flushed) tx.FlushChain(chain);
 
-        // Stale affinity sets are deleted at once.
-        var setSource = existingSets ?? (IReadOnlyCollection<string>)_existingAffinitySets.ToList();
-        var deadSets = new List<string>();
-        foreach (var set in setSource)
-            if (set.StartsWith("affinity-", StringComparison.Ordinal) && !activeAffinitySets.Contains(set)) deadSets.Add(set);
+        // Stale service chains: flushed now, deleted by a later sync. Stale affinity sets: deleted now.
+        List<string> flushed;
+        List<string> deadSets;
+        if (existingChains is not null || existingSets is not null)
+        {
+            var activeChains = new HashSet<string>(StringComparer.Ordinal);
+            var activeSets = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var w in _written.Values)
+            {
+                foreach (var c in w.Chains) activeChains.Add(c);
+                foreach (var set in w.AffinitySets) activeSets.Add(set);
+            }
+            flushed = [];
+            foreach (var chain in existingChains ?? [])
+            {
+                if (!IsServiceChainName(chain)) continue;
+                if (!activeChains.Contains(chain)) flushed.Add(chain);
+                else _staleChains.Remove(chain);
+            }
+            deadSets = (existingSets ?? []).Where(set => set.StartsWith("affinity-", StringComparison.Ordinal) && !activeSets.Contains(set)).ToList();
+            if (existingChains is null) flushed.AddRange(staleChains);
+            if (existingSets is null) deadSets.AddRange(staleSets);
+        }
+        else
+        {
+            flushed = staleChains;
+            deadSets = staleSets;
+        }
+        flushed = flushed.Distinct().ToList();
+        flushed.Sort(StringComparer.Ordinal);
+        foreach (var chain in flushed)
+        {
+            tx.FlushChain(chain);
+            _staleChains[chain] = now;
+        }
+        deadSets = deadSets.Distinct().ToList();
         deadSets.Sort(StringComparer.Ordinal);
         foreach (var set in deadSets) tx.Line("delete", "set", set);
 
-        foreach (var s in Storages()) s.CleanupLeftovers(tx);
-
-        foreach (var c in activeChains) _existingChains.Add(c);
-        foreach (var s in deadSets) _existingAffinitySets.Remove(s);
-        foreach (var s in activeAffinitySets) _existingAffinitySets.Add(s);
-        if (_lastState is not null)
-            foreach (var name in _lastState.ServicePorts.Keys)
-                if (!state.ServicePorts.ContainsKey(name)) { _names.Remove(name); _written.Remove(name); }
+        foreach (var e in releases) e.Storage.Release(tx, e.Key);
 
         _lastState = state;
         _needFullSync = false;
@@ -291,52 +330,41 @@ public sealed class NftablesProxier
         foreach (var s in Storages()) s.Reset(tx);
     }
 
-    private void WriteService(NftTransaction tx, ServicePortInfo svc, ProxyState state, bool skip,
-        HashSet<string> activeChains, HashSet<string> activeAffinitySets)
+    private ServiceWritten WriteService(NftTransaction tx, ServicePortInfo svc, ProxyState state, ServiceWritten? old)
     {
         var names = NamesFor(svc);
         string protocol = svc.Protocol.Lower();
         string spn = svc.NameString;
         string port = svc.Port.ToString(CultureInfo.InvariantCulture);
 
-        if (skip && _written.TryGetValue(svc.Name, out var kept))
-        {
-            // Unchanged since the last sync: only note its objects and re-check its elements.
-            foreach (var c in kept.Chains) activeChains.Add(c);
-            foreach (var s in kept.AffinitySets) activeAffinitySets.Add(s);
-            foreach (var e in kept.Elements) e.Storage.Ensure(tx, e.Key, e.Comment, e.Value);
-            return;
-        }
-
         var written = new ServiceWritten();
         var cat = EndpointCategorizer.Categorize(state.EndpointsOf(svc.Name), svc);
         bool hasEndpoints = cat.HasAnyEndpoints;
         var createdHere = new HashSet<string>(StringComparer.Ordinal);
 
+        var oldElements = old is null ? null : new HashSet<ElementRecord>(old.Elements);
+
         void Chain(string chain)
         {
-            if (activeChains.Add(chain) && createdHere.Add(chain))
+            if (createdHere.Add(chain))
             {
                 written.Chains.Add(chain);
-                if (!skip) { tx.AddChain(chain); tx.FlushChain(chain); }
+                tx.AddChain(chain);
+                tx.FlushChain(chain);
             }
         }
 
         void Element(NftElementStorage storage, string key, string? comment, string? value)
         {
-            written.Elements.Add(new ElementRecord(storage, key, comment, value));
-            storage.Ensure(tx, key, comment, value);
+            var record = new ElementRecord(storage, key, comment, value);
+            written.Elements.Add(record);
+            if (oldElements is null || !oldElements.Contains(record)) storage.Acquire(tx, key, comment, value);
         }
 
         foreach (var ep in cat.AllReachableEndpoints)
         {
             Chain(names.EndpointChain(ep));
-            if (svc.SessionAffinityClientIP)
-            {
-                var set = names.AffinitySet(ep);
-                activeAffinitySets.Add(set);
-                written.AffinitySets.Add(set);
-            }
+            if (svc.SessionAffinityClientIP) written.AffinitySets.Add(names.AffinitySet(ep));
         }
         string clusterPolicyChain = names.Service;
         bool usesClusterPolicyChain = cat.ClusterEndpoints.Count > 0 && svc.UsesClusterEndpoints;
@@ -410,8 +438,6 @@ public sealed class NftablesProxier
             if (!hasExternalEndpoints) Element(_noEndpointNodePorts, key, spn, externalVerdict);
         }
 
-        _written[svc.Name] = written;
-        if (skip) return;
 
         if (hasInternalEndpoints)
         {
@@ -472,6 +498,7 @@ public sealed class NftablesProxier
                 tx.Rule(endpointChain, "update @" + names.AffinitySet(ep) + " { " + _ipX + " saddr }");
             tx.Rule(endpointChain, "meta l4proto " + protocol + " dnat to " + ep.String);
         }
+        return written;
     }
 
     private void WriteServiceToEndpointRules(NftTransaction tx, ServicePortInfo svc, ServiceNames names, string svcChain, IReadOnlyList<EndpointInfo> endpoints)
@@ -517,7 +544,7 @@ public sealed class NftablesProxier
     {
         private readonly ServicePortName _name;
         private readonly string _protocol;
-        private readonly Dictionary<string, string> _endpointBases = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (string Chain, string Affinity)> _endpointNames = new(StringComparer.Ordinal);
 
         public ServiceNames(ServicePortName name)
         {
@@ -535,18 +562,19 @@ public sealed class NftablesProxier
         public string External { get; }
         public string Firewall { get; }
 
-        private string EndpointBase(EndpointInfo ep)
+        private (string Chain, string Affinity) EndpointNames(EndpointInfo ep)
         {
-            if (!_endpointBases.TryGetValue(ep.String, out var b))
+            if (!_endpointNames.TryGetValue(ep.String, out var n))
             {
-                b = ChainNames.NftEndpointBase(_name.Namespace, _name.Name, _protocol, _name.Port, ep.String);
-                _endpointBases[ep.String] = b;
+                var b = ChainNames.NftEndpointBase(_name.Namespace, _name.Name, _protocol, _name.Port, ep.String);
+                n = ("endpoint-" + b, "affinity-" + b);
+                _endpointNames[ep.String] = n;
             }
-            return b;
+            return n;
         }
 
-        public string EndpointChain(EndpointInfo ep) => "endpoint-" + EndpointBase(ep);
+        public string EndpointChain(EndpointInfo ep) => EndpointNames(ep).Chain;
 
-        public string AffinitySet(EndpointInfo ep) => "affinity-" + EndpointBase(ep);
+        public string AffinitySet(EndpointInfo ep) => EndpointNames(ep).Affinity;
     }
 }

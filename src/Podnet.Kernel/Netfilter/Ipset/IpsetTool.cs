@@ -161,12 +161,12 @@ internal static class IpsetTool
             case "destroy" or "x" or "-X":
                 if (w.Count < 2)
                 {
-                    if (reg.Sets.Any(s => s.References > 0)) throw new IpsetException("Set cannot be destroyed: it is in use by a kernel component");
+                    if (reg.Sets.Any(s => s.References + nf.Iptables.SetReferences(s.Name) > 0)) throw new IpsetException("Set cannot be destroyed: it is in use by a kernel component");
                     reg.Sets.Clear();
                     return ToolResult.Ok();
                 }
                 var d = Need(nf, w, 1);
-                if (d.References > 0) throw new IpsetException("Set cannot be destroyed: it is in use by a kernel component");
+                if (d.References + nf.Iptables.SetReferences(d.Name) > 0) throw new IpsetException("Set cannot be destroyed: it is in use by a kernel component");
                 reg.Sets.Remove(d);
                 return ToolResult.Ok();
             case "swap" or "w" or "-W":
@@ -202,7 +202,7 @@ internal static class IpsetTool
                     sb.Append("Revision: ").Append(s.Revision).Append('\n');
                     sb.Append("Header: ").Append(s.Header(InitVal(s.Name))).Append('\n');
                     sb.Append("Size in memory: ").Append(MemorySize(s, live.Count)).Append('\n');
-                    sb.Append("References: ").Append(s.References).Append('\n');
+                    sb.Append("References: ").Append(s.References + nf.Iptables.SetReferences(s.Name)).Append('\n');
                     sb.Append("Number of entries: ").Append(live.Count).Append('\n');
                     sb.Append("Members:\n");
                     foreach (var k in live) sb.Append(s.FormatElement(k, s.Elements[k], now)).Append('\n');

@@ -82,9 +82,16 @@ internal sealed class NftMatch : NftExpr
     public NftSet? Set;
     public string? SetRef;
     public bool Flags;
+    private uint _bits;
+    private bool _bitsKnown;
 
     public override string? SetName => SetRef;
-    public override void Bind(NftSet set) => Set = set;
+
+    public override void Bind(NftSet set)
+    {
+        Set = set;
+        _bitsKnown = false;
+    }
 
     public override bool Eval(PacketContext ctx, ref NftOutcome outcome)
     {
@@ -102,8 +109,12 @@ internal sealed class NftMatch : NftExpr
             if (!Selector.Read(ctx, v)) return false;
             if (Flags)
             {
-                uint bits = Single ? Lo : Set!.Order.Aggregate(0u, (a, e) => a | e.Lo[0]);
-                m = (v[0] & bits) != 0;
+                if (!_bitsKnown)
+                {
+                    _bits = Single ? Lo : Set!.Order.Aggregate(0u, (a, e) => a | e.Lo[0]);
+                    _bitsKnown = true;
+                }
+                m = (v[0] & _bits) != 0;
             }
             else if (Single) m = v[0] >= Lo && v[0] <= Hi;
             else m = Set!.Lookup(v, ctx.Now) is not null;

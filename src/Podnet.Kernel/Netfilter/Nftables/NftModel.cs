@@ -18,18 +18,44 @@ public sealed class NftTable
     public string? Comment { get; internal set; }
     internal List<NftChain> Chains { get; } = new();
     internal List<NftSet> Sets { get; } = new();
+    private readonly Dictionary<string, NftChain> _chainIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NftSet> _setIndex = new(StringComparer.Ordinal);
     internal long NextHandle = 1;
 
-    public NftChain? Chain(string name) => Chains.Find(c => c.Name == name);
-    public NftSet? Set(string name) => Sets.Find(s => s.Name == name);
+    public NftChain? Chain(string name) => _chainIndex.GetValueOrDefault(name);
+    public NftSet? Set(string name) => _setIndex.GetValueOrDefault(name);
+
+    internal void AddChain(NftChain c)
+    {
+        Chains.Add(c);
+        _chainIndex[c.Name] = c;
+    }
+
+    internal void RemoveChain(NftChain c)
+    {
+        Chains.Remove(c);
+        _chainIndex.Remove(c.Name);
+    }
+
+    internal void AddSet(NftSet s)
+    {
+        Sets.Add(s);
+        _setIndex[s.Name] = s;
+    }
+
+    internal void RemoveSet(NftSet s)
+    {
+        Sets.Remove(s);
+        _setIndex.Remove(s.Name);
+    }
     public IReadOnlyList<NftChain> AllChains => Chains;
     public IReadOnlyList<NftSet> AllSets => Sets;
 
     internal NftTable Clone()
     {
         var t = new NftTable(Family, Name) { Comment = Comment, NextHandle = NextHandle };
-        foreach (var c in Chains) t.Chains.Add(c.Clone());
-        foreach (var s in Sets) t.Sets.Add(s.Clone());
+        foreach (var c in Chains) t.AddChain(c.Clone());
+        foreach (var s in Sets) t.AddSet(s.Clone());
         return t;
     }
 }
@@ -71,6 +97,15 @@ public sealed class NftRule
 
     internal NftExpr[] Exprs { get; }
     public string? Comment { get; }
+
+    private static bool IsImpliedProtocol(NftExpr a, NftExpr b)
+    {
+        if (a is not NftMatch { Single: true, Negate: false, Selector.HasMask: false } m || m.Selector.Fields.Length != 1) return false;
+        if (m.Selector.Fields[0] is not (NftField.IpProtocol or NftField.L4proto) || m.Lo != m.Hi) return false;
+        if (b is not NftMatch n || n.Selector.Fields.Length == 0) return false;
+        var f = n.Selector.Fields[0];
+        return (m.Lo == 6 && f is NftField.TcpSport or NftField.TcpDport) || (m.Lo == 17 && f is NftField.UdpSport or NftField.UdpDport);
+    }
     public long Handle { get; }
 
     /// <summary>The rule as <c>nft list</c> prints it.</summary>
@@ -79,10 +114,12 @@ public sealed class NftRule
         get
         {
             var sb = new StringBuilder();
-            foreach (var e in Exprs)
+            for (int i = 0; i < Exprs.Length; i++)
             {
+                // nft drops a protocol match that the next transport-header match implies ("ip protocol tcp tcp dport 80")
+                if (i + 1 < Exprs.Length && IsImpliedProtocol(Exprs[i], Exprs[i + 1])) continue;
                 if (sb.Length > 0) sb.Append(' ');
-                e.Print(sb);
+                Exprs[i].Print(sb);
             }
             if (Comment is not null) sb.Append(sb.Length > 0 ? " " : "").Append("comment \"").Append(Comment).Append('"');
             return sb.ToString();

@@ -68,7 +68,7 @@ internal sealed class NftWork(List<NftTable> tables, TimeSpan now)
             c.Priority = spec.Priority;
             c.PolicyDrop = spec.Policy == "drop";
         }
-        t.Chains.Add(c);
+        t.AddChain(c);
     }
 
     public void ChainOp(string verb, string fam, NftToken table, NftToken name)
@@ -84,7 +84,7 @@ internal sealed class NftWork(List<NftTable> tables, TimeSpan now)
         else
         {
             if (c.Rules.Count > 0) throw NftException.At(name, "Could not process rule: Device or resource busy");
-            t.Chains.Remove(c);
+            t.RemoveChain(c);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed class NftWork(List<NftTable> tables, TimeSpan now)
             s.Timeout = spec.Timeout;
             s.Comment = spec.Comment;
             s.Size = spec.Size != 0 ? spec.Size : s.Dynamic ? 65535 : 0;
-            t.Sets.Add(s);
+            t.AddSet(s);
         }
         else if (verb == "create") throw NftException.At(name, "Could not process rule: File exists");
         if (spec.Elements is not null)
@@ -185,7 +185,7 @@ internal sealed class NftWork(List<NftTable> tables, TimeSpan now)
         {
             if (t.Chains.Any(c => c.Rules.Any(r => r.Exprs.Any(e => e.SetName == s.Name))))
                 throw NftException.At(name, "Could not process rule: Device or resource busy");
-            t.Sets.Remove(s);
+            t.RemoveSet(s);
         }
     }
 
