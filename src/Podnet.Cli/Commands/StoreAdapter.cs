@@ -1,4 +1,3 @@
-using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Store;
 
@@ -8,7 +7,9 @@ namespace Podnet.Cli.Commands;
 /// The CLI's view of a cluster's SQLite store (<see cref="SqliteObjectStore"/>): reads by kind, and
 /// writes a converged difference in one transaction. Objects keep the UIDs the controllers gave them
 /// (owner references point at them), and updates carry the resourceVersion they were read at, so a
-/// concurrent writer is reported as a Conflict instead of being overwritten.
+/// concurrent writer is reported as a Conflict instead of being overwritten. Events are created
+/// like other objects: the controllers' recorder already gives each one a unique name and records a
+/// repeated event only once.
 /// </summary>
 public sealed class StoreAdapter : IObjectStore
 {
@@ -50,11 +51,6 @@ public sealed class StoreAdapter : IObjectStore
             foreach (var obj in upserts)
             {
                 var type = KindRegistry.For(obj) ?? throw new KubectlException($"error: no matches for kind \"{obj.Kind}\" in version \"{obj.ApiVersion}\"");
-                if (obj is Event ev)
-                {
-                    writer.RecordEvent(ev);
-                    continue;
-                }
                 var existing = writer.Get(type, obj.Namespace, obj.Name);
                 if (existing is null)
                 {
