@@ -26,9 +26,16 @@ public static class PodnetCli
 
         // Commands written in other parts register here (each exposes `public static Command Create(...)`):
         // root.Subcommands.Add(Dns.DnsCommand.Create(context));
-        // root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(context));
+        // root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(() => CurrentObjects(context)));
         // root.Subcommands.Add(Reach.ReachCommand.Create(context));
         return root;
+    }
+
+    /// <summary>All objects of the current cluster (for commands of other parts that read a snapshot).</summary>
+    public static IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject> CurrentObjects(CliContext context)
+    {
+        using var session = ClusterSession.Open(context, null);
+        return session.Objects.All.ToList();
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
