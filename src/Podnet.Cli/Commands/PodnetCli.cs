@@ -25,18 +25,20 @@ public static class PodnetCli
         root.Subcommands.Add(TourCommand.Create(context));
 
         // Commands written in other parts register here (each exposes `public static Command Create(...)`).
-        Func<IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject>> currentClusterObjects = () =>
-        {
-            using var session = ClusterSession.Open(context, null);
-            return session.Objects.All.ToList();
-        };
         root.Subcommands.Add(Exec.ExecCommand.Create(context));
         root.Subcommands.Add(Exec.NodeExecCommand.Create(context));
         root.Subcommands.Add(Exec.OutsideCommand.Create(context));
-        root.Subcommands.Add(Dns.DnsCommand.Create(currentClusterObjects));
-        root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(currentClusterObjects));
+        root.Subcommands.Add(Dns.DnsCommand.Create(() => CurrentObjects(context)));
+        root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err));
         return root;
+    }
+
+    /// <summary>All objects of the current cluster (for commands of other parts that read a snapshot).</summary>
+    public static IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject> CurrentObjects(CliContext context)
+    {
+        using var session = ClusterSession.Open(context, null);
+        return session.Objects.All.ToList();
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
