@@ -3,8 +3,8 @@ using BenchmarkDotNet.Attributes;
 namespace Podnet.Bench.Netfilter;
 
 /// <summary>
-/// Loading a large rule set: <c>iptables-restore</c> of a text of about 100,000 rules (20,000 services with
-/// two endpoints: 5 rules each) and <c>nft -f</c> of a transaction of about the same number of commands.
+/// Loading a large rule set: <c>iptables-restore</c> of a text of about 100,000 rules (12,500 services with
+/// two endpoints: 8 rules each) and <c>nft -f</c> of a transaction of about the same number of commands (10,000 services: 10 commands each).
 /// </summary>
 [MemoryDiagnoser]
 public class NetfilterLoadBenchmarks
@@ -15,8 +15,8 @@ public class NetfilterLoadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _iptables = KubeProxyRules.Iptables(20000);
-        _nft = KubeProxyRules.Nftables(11000);
+        _iptables = KubeProxyRules.Iptables(12500);
+        _nft = KubeProxyRules.Nftables(10000);
         Console.WriteLine($"// iptables-restore rules: {_iptables.Split('\n').Count(l => l.StartsWith("-A", StringComparison.Ordinal))}");
         Console.WriteLine($"// nft commands: {_nft.Split('\n').Count(l => l.StartsWith("add", StringComparison.Ordinal))}");
     }

@@ -18,7 +18,7 @@ public sealed class ConnectivityAnalyzer
     private readonly Dictionary<PodInfo, int> classOfPod = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, List<int>> classesByNamespace = new(StringComparer.Ordinal);
     private readonly IpAtoms podIpAtoms;
-    private readonly List<int> ipClasses = [];
+    private readonly Dictionary<int, List<int>> ipClassesByAtom = [];
     private readonly Dictionary<string, ulong[]> selectorCache = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NamespaceInfo>> namespaceSelectorCache = new(StringComparer.Ordinal);
 
@@ -184,12 +184,21 @@ public sealed class ConnectivityAnalyzer
         var srcWords = Words(SourceCount);
         var clsWords = Words(ClassCount);
         var inList = new List<(int Conn, ulong[] Bits)>();
+        var done = new bool[srcWords];
+        var egressIsolatedBits = new ulong[clsWords];
+        for (var c = 0; c < ClassCount; c++)
+        {
+            if (EgressIsolated[c])
+            {
+                egressIsolatedBits[c >> 6] |= 1UL << (c & 63);
+            }
+        }
+
         var egList = new List<(int Conn, ulong[] Bits)>();
         for (var d = 0; d < DestinationCount; d++)
         {
             inGroups.Clear();
             egGroups.Clear();
-            var dstPorts = d < ClassCount ? classes[d].Representative.NamedPorts : null;
             var inIso = d < ClassCount && IngressIsolated[d];
             if (inIso)
             {
@@ -203,7 +212,7 @@ public sealed class ConnectivityAnalyzer
                     foreach (var ri in rl)
                     {
                         var rr = ingressRules[ri];
-                        var conn = Interner.Intern(rr.Rule.PortsFor(dstPorts));
+                        var conn = PortsId(rr.Rule, d);
                         if (conn == ConnectionInterner.EmptyId)
                         {
                             continue;
@@ -224,7 +233,7 @@ public sealed class ConnectivityAnalyzer
                 foreach (var ri in targeting)
                 {
                     var rr = egressRules[ri];
-                    var conn = Interner.Intern(rr.Rule.PortsFor(dstPorts));
+                    var conn = PortsId(rr.Rule, d);
                     if (conn == ConnectionInterner.EmptyId)
                     {
                         continue;
@@ -241,6 +250,7 @@ public sealed class ConnectivityAnalyzer
 
             inList.Clear();
             egList.Clear();
+            Array.Clear(done);
             foreach (var (k, v) in inGroups)
             {
                 inList.Add((k, v));
@@ -251,8 +261,49 @@ public sealed class ConnectivityAnalyzer
                 egList.Add((k, v));
             }
 
+            var rowBase = (long)d;
+            for (var w = 0; w < srcWords; w++)
+            {
+                // Fast path: no group holds any source of this 64-source word, so every cell is either
+                // "all" (source not egress-isolated and destination not ingress-isolated) or "none".
+                ulong any = 0;
+                foreach (var (_, bits) in inList)
+                {
+                    any |= bits[w];
+                }
+
+                if (w < clsWords)
+                {
+                    foreach (var (_, bits) in egList)
+                    {
+                        any |= bits[w];
+                    }
+                }
+
+                if (any != 0)
+                {
+                    continue;
+                }
+
+                var isoWord = w < clsWords ? egressIsolatedBits[w] : 0UL;
+                var end = Math.Min(SourceCount, (w + 1) << 6);
+                for (var s = w << 6; s < end; s++)
+                {
+                    var open = !inIso && (isoWord & (1UL << (s & 63))) == 0;
+                    cells[((long)s * DestinationCount) + rowBase] = open ? ConnectionInterner.AllId : ConnectionInterner.EmptyId;
+                }
+
+                done[w] = true;
+            }
+
             for (var s = 0; s < SourceCount; s++)
             {
+                if (done[s >> 6])
+                {
+                    s |= 63;
+                    continue;
+                }
+
                 var eg = ConnectionInterner.AllId;
                 if (s < ClassCount && EgressIsolated[s])
                 {
@@ -331,6 +382,28 @@ public sealed class ConnectivityAnalyzer
         return eg.Intersect(ing);
     }
 
+    private readonly Dictionary<(PolicyRuleInfo, int), int> portsCache = new();
+    private readonly List<int> portProfileOfClass = [];
+    private readonly Dictionary<string, int> portProfiles = new(StringComparer.Ordinal);
+
+    /// <summary>The interned ports a rule allows towards destination index <paramref name="d"/> (cached per named-port profile).</summary>
+    private int PortsId(PolicyRuleInfo rule, int d)
+    {
+        if (rule.NamedPorts.Count == 0)
+        {
+            return Interner.Intern(rule.NumericPorts);
+        }
+
+        var profile = d < ClassCount ? portProfileOfClass[d] : -1;
+        if (!portsCache.TryGetValue((rule, profile), out var id))
+        {
+            id = Interner.Intern(rule.PortsFor(d < ClassCount ? classes[d].Representative.NamedPorts : null));
+            portsCache[(rule, profile)] = id;
+        }
+
+        return id;
+    }
+
     private void BuildClasses(bool splitByIp)
     {
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -345,10 +418,13 @@ public sealed class ConnectivityAnalyzer
             }
 
             sb.Append('\u001f');
+            var portsStart = sb.Length;
             foreach (var np in pod.NamedPorts)
             {
                 sb.Append(np.Name).Append('/').Append((int)np.Protocol).Append('/').Append(np.Port).Append('\u001e');
             }
+
+            var portsKeyLength = sb.Length - portsStart;
 
             sb.Append('\u001f').Append(pod.HostNetwork && mode == AnalysisMode.Kubernetes ? '1' : '0');
             var atom = -1;
@@ -364,6 +440,14 @@ public sealed class ConnectivityAnalyzer
                 id = classes.Count;
                 byKey[key] = id;
                 classes.Add(new PodClass(id, pod));
+                var portsKey = key.Substring(portsStart, portsKeyLength);
+                if (!portProfiles.TryGetValue(portsKey, out var profile))
+                {
+                    profile = portProfiles.Count;
+                    portProfiles[portsKey] = profile;
+                }
+
+                portProfileOfClass.Add(profile);
                 if (!classesByNamespace.TryGetValue(pod.Namespace, out var l))
                 {
                     classesByNamespace[pod.Namespace] = l = [];
@@ -372,7 +456,12 @@ public sealed class ConnectivityAnalyzer
                 l.Add(id);
                 if (atom >= 0)
                 {
-                    ipClasses.Add(id);
+                    if (!ipClassesByAtom.TryGetValue(atom, out var al))
+                    {
+                        ipClassesByAtom[atom] = al = [];
+                    }
+
+                    al.Add(id);
                 }
             }
 
@@ -451,11 +540,15 @@ public sealed class ConnectivityAnalyzer
 
                 if (mode == AnalysisMode.Kubernetes)
                 {
-                    foreach (var c in ipClasses)
+                    // Pod classes are split by ipBlock atom, so testing one address per atom decides them all.
+                    foreach (var (atom, list) in ipClassesByAtom)
                     {
-                        if (block.Contains(classes[c].Representative.Ip!.Value))
+                        if (block.Contains(podIpAtoms.Atoms[atom].Start))
                         {
-                            bits[c >> 6] |= 1UL << (c & 63);
+                            foreach (var c in list)
+                            {
+                                bits[c >> 6] |= 1UL << (c & 63);
+                            }
                         }
                     }
                 }

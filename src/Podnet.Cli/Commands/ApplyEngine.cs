@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Defaulting;
 using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Validation;
 using Podnet.Cluster.Api.Serialization;
 using Podnet.Cluster.Controllers;
 
@@ -153,7 +155,16 @@ public sealed class ApplyEngine
             }
         }
 
-        var merged = Merge(existing, obj, lastApplied, now);
+        // the apiserver's defaulting and validation
+        var defaulted = ObjectDefaulter.Default(obj, ns);
+        var fieldErrors = ObjectValidator.Validate(defaulted);
+        if (fieldErrors.Count > 0)
+        {
+            error = new InvalidObjectException(defaulted, fieldErrors).KubectlMessage.TrimEnd('\n');
+            return null;
+        }
+
+        var merged = Merge(existing, defaulted, lastApplied, now);
         if (merged is Namespace nsObj)
         {
             merged = nsObj with

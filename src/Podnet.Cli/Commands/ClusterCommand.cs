@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Store;
 using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
@@ -65,7 +66,6 @@ public static class ClusterCommand
                 }
                 context.Out.WriteLine($" ✓ kube-proxy mode {config.ProxyMode}, {config.Overlay} pod network, services {config.ServiceCidr}");
             }
-            home.Current = config.Name;
             context.Out.WriteLine($"Set current cluster to \"{config.Name}\"");
             return 0;
         });
@@ -81,14 +81,9 @@ public static class ClusterCommand
             var home = new ClusterHome(context.Home);
             var target = parse.GetValue(name) ?? home.Current ?? "podnet";
             context.Out.WriteLine($"Deleting cluster \"{target}\" ...");
-            if (home.Exists(target))
+            if (home.Delete(target))
             {
-                Directory.Delete(home.FolderOf(target), recursive: true);
                 context.Out.WriteLine($"Deleted cluster \"{target}\"");
-            }
-            if (home.Current == target)
-            {
-                home.Current = null;
             }
             return 0;
         });
@@ -129,7 +124,7 @@ public static class ClusterCommand
             {
                 throw new KubectlException($"error: no cluster exists with the name: \"{target}\"");
             }
-            home.Current = target;
+            home.Use(target);
             context.Out.WriteLine($"Switched to cluster \"{target}\".");
             return 0;
         });

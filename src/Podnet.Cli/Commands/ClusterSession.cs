@@ -1,5 +1,6 @@
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
+using Podnet.Cluster.Api.Store;
 using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
@@ -21,9 +22,6 @@ public sealed class ClusterSession : IDisposable
         this.store = store;
         this.objects = objects;
     }
-
-    /// <summary>Opens stores; set by the store adapter (the Api layer's SQLite store).</summary>
-    public static Func<string, IObjectStore>? StoreFactory { get; set; } = null;
 
     /// <summary>The cluster's name.</summary>
     public string Name { get; }
@@ -47,33 +45,49 @@ public sealed class ClusterSession : IDisposable
         return Objects.OfKind<KubeObject>(kind).Where(o => ns is null || o.Namespace == ns).ToList();
     }
 
+    /// <summary>Resolves the cluster a command uses: <c>--cluster</c>, else the current one, else a clear error.</summary>
+    public static string Resolve(ClusterHome home, string? requested)
+    {
+        var name = requested ?? home.Current;
+        if (name is null)
+        {
+            throw new KubectlException("error: no current cluster: create one with 'podnet cluster create' or choose one with 'podnet cluster use NAME'");
+        }
+        if (!home.Exists(name))
+        {
+            throw new KubectlException($"error: cluster \"{name}\" does not exist (see 'podnet cluster list')");
+        }
+        return name;
+    }
+
     /// <summary>Opens the stored cluster chosen by <c>--cluster</c> or the current one.</summary>
     public static ClusterSession Open(CliContext context, string? cluster)
     {
         var home = new ClusterHome(context.Home);
-        var name = home.Resolve(cluster);
-        if (StoreFactory is null)
-        {
-            throw new KubectlException("error: the cluster store is not available in this build");
-        }
-        return new ClusterSession(name, StoreFactory(home.FolderOf(name)), null);
+        var name = Resolve(home, cluster);
+        return new ClusterSession(name, StoreAdapter.Open(home.DatabasePath(name), context.Clock), null);
     }
 
-    /// <summary>Creates a new stored cluster with the objects of <paramref name="config"/>.</summary>
+    /// <summary>Creates a new stored cluster with the objects of <paramref name="config"/>, in one transaction.</summary>
     public static ClusterSession CreateStored(CliContext context, ClusterConfig config)
     {
         var home = new ClusterHome(context.Home);
-        if (StoreFactory is null)
-        {
-            throw new KubectlException("error: the cluster store is not available in this build");
-        }
-        var folder = home.FolderOf(config.Name);
-        Directory.CreateDirectory(folder);
-        var store = StoreFactory(folder);
+        Directory.CreateDirectory(home.ClusterDir(config.Name));
+        var store = StoreAdapter.Open(home.DatabasePath(config.Name), context.Clock);
         var set = new ObjectSet(ClusterBootstrap.Objects(config, context.Clock()));
         ControlPlane.Converge(set, config, context.Clock());
-        store.Write(set.All.ToList(), []);
+        try
+        {
+            store.Write(set.All.ToList(), []);
+        }
+        catch
+        {
+            store.Dispose();
+            home.Delete(config.Name);
+            throw;
+        }
         set.ClearChanges();
+        home.Use(config.Name);
         return new ClusterSession(config.Name, store, set);
     }
 

@@ -24,10 +24,18 @@ public static class PodnetCli
         root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(TourCommand.Create(context));
 
-        // Commands written in other parts register here (each exposes `public static Command Create(...)`):
-        // root.Subcommands.Add(Dns.DnsCommand.Create(context));
-        // root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(context));
-        // root.Subcommands.Add(Reach.ReachCommand.Create(context));
+        // Commands written in other parts register here (each exposes `public static Command Create(...)`).
+        Func<IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject>> currentClusterObjects = () =>
+        {
+            using var session = ClusterSession.Open(context, null);
+            return session.Objects.All.ToList();
+        };
+        root.Subcommands.Add(Exec.ExecCommand.Create(context));
+        root.Subcommands.Add(Exec.NodeExecCommand.Create(context));
+        root.Subcommands.Add(Exec.OutsideCommand.Create(context));
+        root.Subcommands.Add(Dns.DnsCommand.Create(currentClusterObjects));
+        root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(currentClusterObjects));
+        root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err));
         return root;
     }
 
@@ -45,10 +53,13 @@ public static class PodnetCli
             context.Err.WriteLine("error: " + e.Message);
             return 1;
         }
-        if (parse.Errors.Count > 0)
+        // A flag nobody declared would otherwise be taken as a positional argument.
+        var unknownFlag = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
+            .SelectMany(a => a.Tokens).Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-');
+        if (parse.Errors.Count > 0 || unknownFlag is not null)
         {
             var command = string.Join(" ", CommandPath(parse.CommandResult.Command));
-            context.Err.WriteLine("error: " + Lower(parse.Errors[0].Message));
+            context.Err.WriteLine(unknownFlag is not null ? "error: unknown flag: " + unknownFlag : "error: " + Lower(parse.Errors[0].Message));
             context.Err.WriteLine($"See '{command} --help' for usage.");
             return 1;
         }
@@ -60,6 +71,18 @@ public static class PodnetCli
                 Error = context.Err,
                 EnableDefaultExceptionHandler = false,
             });
+        }
+        catch (Podnet.Cluster.Api.Store.StoreException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlLine);
+            return 1;
+        }
+        catch (Podnet.Cluster.Api.Validation.InvalidObjectException e)
+        {
+            context.Out.Flush();
+            context.Err.WriteLine(e.KubectlMessage.TrimEnd('\n'));
+            return 1;
         }
         catch (KubectlException e)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Podnet.Cluster.Api.Store;
 
 namespace Podnet.Cli.Commands;
 
@@ -58,7 +59,8 @@ public static class TourCommand
         }
         void Step(params string[] args)
         {
-            context.Out.WriteLine("$ podnet " + string.Join(" ", args.Where(a => a != "--cluster" && a != ClusterName)));
+            var shown = args.Length >= 2 && args[^2] == "--cluster" ? args[..^2] : args;
+            context.Out.WriteLine("$ podnet " + string.Join(" ", shown));
             context.Out.Flush();
             var rc = PodnetCli.Run(args, context);
             context.Out.Flush();
@@ -79,9 +81,9 @@ public static class TourCommand
             Heading("1. The cluster", "Creating a cluster like `kind create cluster` would: one control-plane node and two workers, each a machine on the node network 172.18.0.0/16 with its own /24 of pod addresses.");
             var previous = home.Current;
             Step("cluster", "create", ClusterName, "--workers", "2");
-            if (previous is not null && previous != ClusterName)
+            if (previous is not null && previous != ClusterName && home.Exists(previous))
             {
-                home.Current = previous; // the tour does not change the user's current cluster
+                home.Use(previous); // the tour does not change the user's current cluster
             }
         }
         Heading("2. The nodes", "INTERNAL-IP is each node's address on the node network; the control plane is tainted, so ordinary pods go to the workers.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Podnet.Cluster.Api.Apps;
 using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Defaulting;
 using Podnet.Cluster.Api.Discovery;
 using Podnet.Cluster.Api.Meta;
 
@@ -51,7 +52,8 @@ public static class ClusterBootstrap
         list.Add(KubeProxyDaemonSet(config, now));
         list.Add(KubeadmConfigMap(config, now));
         list.Add(FlannelConfigMap(config, now));
-        return list.Select(o => ObjectIdentity.WithUid(o)).ToList();
+        // stored as the apiserver would store them: defaulted (so a template's hash is the same before and after the store)
+        return list.Select(o => ObjectIdentity.WithUid(ObjectDefaulter.Default(o))).ToList();
     }
 
     /// <summary>A namespace as the apiserver creates it (finalizer <c>kubernetes</c>, phase Active, name label).</summary>

@@ -173,7 +173,8 @@ public static class Scheduler
             }
             reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
-        var parts = reasons.Select(r => r.Value.ToString(CultureInfo.InvariantCulture) + " " + r.Key);
+        // sortReasonsHistogram: "<count> <reason>" strings, sorted as strings
+        var parts = reasons.Select(r => r.Value.ToString(CultureInfo.InvariantCulture) + " " + r.Key).Order(StringComparer.Ordinal);
         var n = nodes.Count.ToString(CultureInfo.InvariantCulture);
         var preemption = $"preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.";
         return $"0/{n} nodes are available: {string.Join(", ", parts)}. {preemption}";

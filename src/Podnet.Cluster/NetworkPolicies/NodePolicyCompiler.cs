@@ -27,7 +27,8 @@ public sealed class NodePolicyCompiler
     private readonly Dictionary<PolicyInfo, Fragment> cache = new(ReferenceEqualityComparer.Instance);
     private object? cachedPods;
     private object? cachedNamespaces;
-    private HashSet<string> previousChains = new(StringComparer.Ordinal);
+    private Dictionary<string, string> previousChains = new(StringComparer.Ordinal);
+    private HashSet<Fragment> previousFragments = new(ReferenceEqualityComparer.Instance);
     private HashSet<string> previousSets = new(StringComparer.Ordinal);
 
     /// <summary>Creates a compiler for the node <paramref name="nodeName"/>.</summary>
@@ -63,14 +64,16 @@ public sealed class NodePolicyCompiler
                 continue;
             }
 
-            var selected = candidates.Where(p => policy.PodSelector.Matches(p.Labels)).ToList();
+            // A cached fragment of the same policy object was compiled against the same pods: its selection still holds.
+            var cachedFrag = cache.GetValueOrDefault(policy);
+            var selected = cachedFrag?.Selected ?? candidates.Where(p => policy.PodSelector.Matches(p.Labels)).ToList();
             if (selected.Count == 0)
             {
                 continue;
             }
 
             alive.Add(policy);
-            if (!cache.TryGetValue(policy, out var frag) || !frag.Selected.SequenceEqual(selected))
+            if (cachedFrag is not { } frag)
             {
                 frag = CompilePolicy(policy, selected, namespaces, pods);
                 cache[policy] = frag;
@@ -97,88 +100,109 @@ public sealed class NodePolicyCompiler
             cache.Remove(gone);
         }
 
-        var chains = new List<string> { CompiledNodeRules.TopChain };
-        var rules = new StringBuilder();
-        rules.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"replies of allowed connections\" -j ACCEPT\n");
-        rules.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -j MARK --set-xmark ").Append(BothMarks).Append('\n');
+        // Every chain's text, in load order: the top chain, pod chains, policy chains.
+        var chainTexts = new List<(string Name, string Text)>();
+        var top = new StringBuilder();
+        top.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"replies of allowed connections\" -j ACCEPT\n");
+        top.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -j MARK --set-xmark ").Append(BothMarks).Append('\n');
+        var podChains = new List<(string Name, string Text)>();
+        var chain = new StringBuilder();
         foreach (var pod in local)
         {
             var ip = Ipv4Range.FormatAddress(pod.Ip!.Value) + "/32";
-            if (egressOf.TryGetValue(pod, out var eg))
+            foreach (var (ingress, frags) in new[] { (false, egressOf.GetValueOrDefault(pod)), (true, ingressOf.GetValueOrDefault(pod)) })
             {
-                var chain = "PODNET-EG-" + Hash(pod.FullName);
-                chains.Add(chain);
-                rules.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -s ").Append(ip).Append(Comment($"{pod.FullName} egress")).Append(" -j ").Append(chain).Append('\n');
-                foreach (var f in eg)
+                if (frags == null)
                 {
-                    rules.Append("-A ").Append(chain).Append(" -j ").Append(f.EgressChain).Append('\n');
+                    continue;
                 }
 
-                rules.Append("-A ").Append(chain).Append(" -m mark ! --mark ").Append(EgressMark)
-                    .Append(Comment($"drop: no NetworkPolicy allows egress from {pod.FullName}")).Append(" -j DROP\n");
-            }
-
-            if (ingressOf.TryGetValue(pod, out var ing))
-            {
-                var chain = "PODNET-IN-" + Hash(pod.FullName);
-                chains.Add(chain);
-                rules.Append("-A ").Append(CompiledNodeRules.TopChain).Append(" -d ").Append(ip).Append(Comment($"{pod.FullName} ingress")).Append(" -j ").Append(chain).Append('\n');
-                foreach (var f in ing)
+                var name = (ingress ? "PODNET-IN-" : "PODNET-EG-") + Hash(pod.FullName);
+                top.Append("-A ").Append(CompiledNodeRules.TopChain).Append(ingress ? " -d " : " -s ").Append(ip)
+                    .Append(Comment($"{pod.FullName} {(ingress ? "ingress" : "egress")}")).Append(" -j ").Append(name).Append('\n');
+                chain.Clear();
+                foreach (var f in frags)
                 {
-                    rules.Append("-A ").Append(chain).Append(" -j ").Append(f.IngressChain).Append('\n');
+                    chain.Append("-A ").Append(name).Append(" -j ").Append(ingress ? f.IngressChain : f.EgressChain).Append('\n');
                 }
 
-                rules.Append("-A ").Append(chain).Append(" -m mark ! --mark ").Append(IngressMark)
-                    .Append(Comment($"drop: no NetworkPolicy allows ingress to {pod.FullName}")).Append(" -j DROP\n");
+                chain.Append("-A ").Append(name).Append(" -m mark ! --mark ").Append(ingress ? IngressMark : EgressMark)
+                    .Append(Comment(ingress ? $"drop: no NetworkPolicy allows ingress to {pod.FullName}" : $"drop: no NetworkPolicy allows egress from {pod.FullName}")).Append(" -j DROP\n");
+                podChains.Add((name, chain.ToString()));
             }
         }
 
-        var sets = new StringBuilder();
+        chainTexts.Add((CompiledNodeRules.TopChain, top.ToString()));
+        chainTexts.AddRange(podChains);
         var setNames = new HashSet<string>(StringComparer.Ordinal);
+        var newFragments = new List<Fragment>();
         foreach (var f in used)
         {
             if (f.Policy.AffectsIngress)
             {
-                chains.Add(f.IngressChain);
+                chainTexts.Add((f.IngressChain, f.IngressRules));
             }
 
             if (f.Policy.AffectsEgress)
             {
-                chains.Add(f.EgressChain);
+                chainTexts.Add((f.EgressChain, f.EgressRules));
             }
 
-            rules.Append(f.Rules);
-            foreach (var (name, members) in f.Sets)
+            foreach (var (name, _) in f.Sets)
             {
                 setNames.Add(name);
-                sets.Append("create ").Append(name).Append(" hash:net family inet hashsize 1024 maxelem 65536 -exist\n");
-                sets.Append("flush ").Append(name).Append('\n');
-                foreach (var m in members)
-                {
-                    sets.Append("add ").Append(name).Append(' ').Append(m).Append(" -exist\n");
-                }
+            }
+
+            if (!previousFragments.Contains(f))
+            {
+                newFragments.Add(f);
             }
         }
 
-        var text = new StringBuilder("*filter\n");
-        foreach (var c in chains)
+        var chainNames = new HashSet<string>(chainTexts.Select(c => c.Name), StringComparer.Ordinal);
+        var removed = previousChains.Keys.Where(c => !chainNames.Contains(c)).Order(StringComparer.Ordinal).ToList();
+        var changed = chainTexts.Where(c => !previousChains.TryGetValue(c.Name, out var old) || !(ReferenceEquals(old, c.Text) || old == c.Text)).ToList();
+        var stale = previousSets.Where(x => !setNames.Contains(x)).Order(StringComparer.Ordinal).ToList();
+
+        string Restore(List<(string Name, string Text)> list, IReadOnlyList<string> delete)
         {
-            text.Append(':').Append(c).Append(" - [0:0]\n");
+            var text = new StringBuilder("*filter\n");
+            foreach (var (name, _) in list)
+            {
+                text.Append(':').Append(name).Append(" - [0:0]\n");
+            }
+
+            // Declaring a removed chain flushes it, so that -X below finds it empty.
+            foreach (var old in delete)
+            {
+                text.Append(':').Append(old).Append(" - [0:0]\n");
+            }
+
+            foreach (var (_, rules) in list)
+            {
+                text.Append(rules);
+            }
+
+            foreach (var old in delete)
+            {
+                text.Append("-X ").Append(old).Append('\n');
+            }
+
+            return text.Append("COMMIT\n").ToString();
         }
 
-        text.Append(rules);
-        var chainSet = new HashSet<string>(chains, StringComparer.Ordinal);
-        foreach (var old in previousChains.Where(c => !chainSet.Contains(c)).Order(StringComparer.Ordinal))
-        {
-            text.Append("-X ").Append(old).Append('\n');
-        }
-
-        text.Append("COMMIT\n");
-        var stale = previousSets.Where(s => !setNames.Contains(s)).Order(StringComparer.Ordinal).ToList();
-        previousChains = chainSet;
+        var fullSets = used.ToList();
+        var delta = new CompiledNodeRules(
+            () => string.Concat(fullSets.Select(f => f.SetsText)),
+            () => Restore(chainTexts, removed),
+            string.Concat(newFragments.Select(f => f.SetsText)),
+            Restore(changed, removed),
+            $"-A FORWARD{Comment("podnet NetworkPolicy enforcement")} -j {CompiledNodeRules.TopChain}",
+            stale);
+        previousChains = chainTexts.ToDictionary(c => c.Name, c => c.Text, StringComparer.Ordinal);
         previousSets = setNames;
-        var hook = $"-A FORWARD{Comment("podnet NetworkPolicy enforcement")} -j {CompiledNodeRules.TopChain}";
-        return new CompiledNodeRules(sets.ToString(), text.ToString(), hook, stale);
+        previousFragments = new HashSet<Fragment>(used, ReferenceEqualityComparer.Instance);
+        return delta;
     }
 
     private static Fragment CompilePolicy(PolicyInfo policy, List<PodInfo> selected, IReadOnlyDictionary<string, NamespaceInfo> namespaces, IReadOnlyList<PodInfo> pods)
@@ -194,6 +218,8 @@ public sealed class NodePolicyCompiler
             }
         }
 
+        frag.IngressRules = sb.ToString();
+        sb.Clear();
         if (policy.AffectsEgress)
         {
             for (var i = 0; i < policy.Egress.Count; i++)
@@ -202,7 +228,19 @@ public sealed class NodePolicyCompiler
             }
         }
 
-        frag.Rules = sb.ToString();
+        frag.EgressRules = sb.ToString();
+        var sets = new StringBuilder();
+        foreach (var (name, members) in frag.Sets)
+        {
+            sets.Append("create ").Append(name).Append(" hash:net family inet hashsize 1024 maxelem 65536 -exist\n");
+            sets.Append("flush ").Append(name).Append('\n');
+            foreach (var m in members)
+            {
+                sets.Append("add ").Append(name).Append(' ').Append(m).Append(" -exist\n");
+            }
+        }
+
+        frag.SetsText = sets.ToString();
         return frag;
     }
 
@@ -383,6 +421,10 @@ public sealed class NodePolicyCompiler
 
         public List<(string Name, List<string> Members)> Sets { get; } = [];
 
-        public string Rules { get; set; } = "";
+        public string IngressRules { get; set; } = "";
+
+        public string EgressRules { get; set; } = "";
+
+        public string SetsText { get; set; } = "";
     }
 }

@@ -353,7 +353,7 @@ internal sealed class ConfirmFunction(NetfilterHook hook) : HookFunction(hook, i
             // IPVS rewrote the destination at INPUT: the stack sends the packet on through POSTROUTING, which confirms it
             if (Hook == NetfilterHook.Input && e.IpvsVirtual is not null && !ctx.Netfilter.Host.IsLocalAddress(ctx.Packet.Destination))
                 return NetfilterVerdict.Accept;
-            ctx.Netfilter.Conntrack.Confirm(e);
+            ctx.Netfilter.Conntrack.Confirm(e, ctx.Now);
         }
         return NetfilterVerdict.Accept;
     }

@@ -16,18 +16,15 @@ public sealed class EventLoop : IClock
         public object? State;
     }
 
-    private readonly struct TimerKey(long due, long seq) : IComparable<TimerKey>
-    {
-        public readonly long Due = due;
-        public readonly long Seq = seq;
-        public int CompareTo(TimerKey other) => Due != other.Due ? Due.CompareTo(other.Due) : Seq.CompareTo(other.Seq);
-    }
-
     private WorkItem[] _ready = new WorkItem[256];
     private int _head;
     private int _count;
-    private readonly PriorityQueue<(LoopTimer Timer, int Version), TimerKey> _timers = new();
-    private long _timerSeq;
+    // Timers are bucketed by exact due time: a heap of distinct due times, and per due time a FIFO of
+    // (timer, version) in arming order. Many timers share a due time (re-armed RTOs at the same instant),
+    // so arming is O(1) amortised; ties fire in arming order, which keeps runs deterministic.
+    private readonly PriorityQueue<long, long> _dues = new();
+    private readonly Dictionary<long, Queue<(LoopTimer Timer, int Version)>> _buckets = [];
+    private readonly Stack<Queue<(LoopTimer Timer, int Version)>> _spareBuckets = new();
     private long _now;
     private readonly object _foreignLock = new();
     private readonly Queue<(SendOrPostCallback, object?)> _foreign = new();
@@ -101,8 +98,33 @@ public sealed class EventLoop : IClock
         return t;
     }
 
-    internal void Enqueue(LoopTimer timer, long due, int version) =>
-        _timers.Enqueue((timer, version), new TimerKey(due, _timerSeq++));
+    internal void Enqueue(LoopTimer timer, long due, int version)
+    {
+        if (!_buckets.TryGetValue(due, out var q))
+        {
+            q = _spareBuckets.Count > 0 ? _spareBuckets.Pop() : new Queue<(LoopTimer, int)>();
+            _buckets.Add(due, q);
+            _dues.Enqueue(due, due);
+        }
+        q.Enqueue((timer, version));
+    }
+
+    private bool TryPeekTimer(out long due, out Queue<(LoopTimer Timer, int Version)> bucket)
+    {
+        while (_dues.TryPeek(out due, out _))
+        {
+            bucket = _buckets[due];
+            // Cancelled or re-armed timers leave stale entries: drop them without advancing the clock,
+            // so a loop with only cancelled timers is idle.
+            while (bucket.Count > 0 && !bucket.Peek().Timer.IsLive(bucket.Peek().Version)) bucket.Dequeue();
+            if (bucket.Count > 0) return true;
+            _buckets.Remove(due);
+            _dues.Dequeue();
+            _spareBuckets.Push(bucket);
+        }
+        bucket = null!;
+        return false;
+    }
 
     /// <summary>A task that completes after <paramref name="delay"/> of virtual time (<c>sleep</c>).</summary>
     public Task Delay(TimeSpan delay)
@@ -191,15 +213,15 @@ public sealed class EventLoop : IClock
                     if (item.Callback != null) item.Callback(item.State);
                     else item.Posted!(item.State);
                 }
-                else if (_timers.TryPeek(out var entry, out var key))
+                else if (TryPeekTimer(out var due, out var bucket))
                 {
-                    if (key.Due > limit)
+                    if (due > limit)
                     {
                         _now = limit;
                         return new RunResult(RunOutcome.VirtualTimeLimit, Now, watch.Elapsed);
                     }
-                    _timers.Dequeue();
-                    if (key.Due > _now) _now = key.Due;
+                    var entry = bucket.Dequeue();
+                    if (due > _now) _now = due;
                     Executed++;
                     entry.Timer.Fire(entry.Version);
                 }

@@ -39,6 +39,8 @@ public sealed class LoopTimer
         Pending = false;
     }
 
+    internal bool IsLive(int version) => version == Version && Pending;
+
     internal void Fire(int version)
     {
         if (version != Version || !Pending) return;

@@ -21,6 +21,7 @@ public sealed class TcpSocket
     private static readonly TimeSpan InitialRto = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MinRto = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRto = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan FinTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly Action<object?> FlushAckCallback = static s => ((TcpSocket)s!).FlushAck();
     private static readonly Action<object?> RtoCallback = static s => ((TcpSocket)s!).OnRetransmitTimer();
@@ -28,7 +29,7 @@ public sealed class TcpSocket
     private readonly TcpStack _stack;
     private readonly ByteQueue _received = new();
     private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = [];
-    private readonly LoopOperation<Errno> _connect;
+    private LoopOperation<Errno>? _connect;
     private readonly LoopOperation<TcpReadResult> _read;
     private LoopTimer? _rto;
     private LoopTimer? _connectTimer;
@@ -45,12 +46,13 @@ public sealed class TcpSocket
     private bool _closedByApp;
     private bool _ackPending;
     private Errno _error;
+    private RouteResult _route;
+    private long _routeGeneration = -1;
 
     internal TcpSocket(TcpStack stack)
     {
         _stack = stack;
         Namespace = stack.Namespace;
-        _connect = new LoopOperation<Errno>(Namespace.World.Loop);
         _read = new LoopOperation<TcpReadResult>(Namespace.World.Loop);
     }
 
@@ -115,6 +117,7 @@ public sealed class TcpSocket
         _sndUna = _iss;
         _sndNxt = _iss + 1;
         State = TcpState.SynSent;
+        _connect ??= new LoopOperation<Errno>(Namespace.World.Loop);
         var task = _connect.Begin();
         _unacked.Add((_iss, TcpFlags.Syn, null));
         var sendErr = SendSegment(TcpFlags.Syn, _iss, default, withMss: true);
@@ -266,7 +269,7 @@ public sealed class TcpSocket
         data.CopyTo(b[(l4 + h.WrittenSize)..]);
         new Ipv4Header(0, (ushort)(Ipv4Header.MinSize + tcpLen), Namespace.NextIpId(), Ipv4Header.DontFragment, 64, IpProtocol.Tcp, src, dst).Write(b[NetNamespace.IpOffset..]);
         h.Write(b.Slice(l4, tcpLen), src, dst);
-        return Namespace.SendLocal(f);
+        return Namespace.SendLocal(f, ref _route, ref _routeGeneration);
     }
 
     private void SendFin()
@@ -299,6 +302,12 @@ public sealed class TcpSocket
 
     private void OnRetransmitTimer()
     {
+        if (State == TcpState.FinWait2 && _closedByApp && _unacked.Count == 0)
+        {
+            // tcp_fin_timeout: an orphaned FIN_WAIT2 socket is released after 60 s.
+            Terminate();
+            return;
+        }
         if (_unacked.Count == 0 || State == TcpState.Closed) return;
         _retries++;
         int limit = State switch { TcpState.SynSent => SynRetries, TcpState.SynReceived => SynAckRetries, _ => Retries2 };
@@ -309,9 +318,13 @@ public sealed class TcpSocket
             return;
         }
         _rtoValue = _rtoValue * 2 > MaxRto ? MaxRto : _rtoValue * 2;
-        var (seq, flags, data) = _unacked[0];
-        if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"retransmit #{_retries} of seq {seq} ({flags}); next timeout {_rtoValue.TotalSeconds:0.###} s"));
-        SendSegment(flags, seq, data, (flags & TcpFlags.Syn) != 0);
+        // Go back N: resend everything not yet acknowledged (the receiver keeps no out-of-order queue).
+        var pending = _unacked.ToArray();
+        foreach (var (seq, flags, data) in pending)
+        {
+            if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"retransmit #{_retries} of seq {seq} ({flags}); next timeout {_rtoValue.TotalSeconds:0.###} s"));
+            SendSegment(flags, seq, data, (flags & TcpFlags.Syn) != 0);
+        }
         StartRto(_rtoValue);
     }
 
@@ -345,7 +358,7 @@ public sealed class TcpSocket
                 if (h.Mss != 0) Mss = Math.Min(Mss, h.Mss);
                 State = TcpState.Established;
                 SendSegment(TcpFlags.Ack, _sndNxt, default, false);
-                _connect.TryComplete(Errno.None);
+                _connect?.TryComplete(Errno.None);
             }
             return;
         }
@@ -395,7 +408,10 @@ public sealed class TcpSocket
             {
                 switch (State)
                 {
-                    case TcpState.FinWait1: State = TcpState.FinWait2; break;
+                    case TcpState.FinWait1:
+                        State = TcpState.FinWait2;
+                        if (_closedByApp) StartRto(FinTimeout);
+                        break;
                     case TcpState.Closing: Terminate(); return;
                     case TcpState.LastAck: Terminate(); return;
                 }
@@ -471,7 +487,7 @@ public sealed class TcpSocket
         _error = err;
         if (Trace != null) Trace.Add(new TraceStep(TraceStepKind.Note, Namespace.Name, null, $"connection {LocalEndpoint} -> {RemoteEndpoint}: {err.Message()}"));
         Terminate();
-        _connect.TryComplete(err);
+        _connect?.TryComplete(err);
         if (_read.Waiting)
         {
             _readTimer?.Cancel();

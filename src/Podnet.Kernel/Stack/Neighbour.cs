@@ -7,11 +7,9 @@ namespace Podnet.Kernel.Stack;
 /// <summary>One neighbour cache entry (<c>struct neighbour</c>): an IPv4 address on a device and its MAC.</summary>
 public sealed class Neighbour
 {
-    private static long _created;
-
     internal Neighbour(NetDevice device, uint address)
     {
-        Sequence = ++_created;
+        Sequence = device.Namespace.NextNeighbourSequence();
         Device = device;
         Address = address;
     }

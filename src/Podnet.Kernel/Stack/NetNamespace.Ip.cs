@@ -311,6 +311,27 @@ public sealed partial class NetNamespace
         return Errno.None;
     }
 
+    /// <summary>The routing generation: changes whenever either table changes (invalidates socket route caches).</summary>
+    internal long RouteGeneration => MainTable.Version + LocalTable.Version;
+
+    /// <summary>
+    /// <see cref="SendLocal(Frame)"/> for a connected socket that keeps its route (sk_dst_cache): the
+    /// lookup is skipped while the tables are unchanged and no netfilter is attached.
+    /// </summary>
+    internal Errno SendLocal(Frame f, ref RouteResult cached, ref long generation)
+    {
+        if (Netfilter != null || f.Trace != null || generation != RouteGeneration || cached.Route == null || !cached.Device.IsUp)
+        {
+            var e = SendLocal(f);
+            if (e == Errno.None && Netfilter == null && RouteOutput(ReadDestination(f), out cached) == Errno.None) generation = RouteGeneration;
+            else generation = -1;
+            return e;
+        }
+        Counters.OutRequests++;
+        NeighbourOutput(cached.Device, cached.NextHop, f);
+        return Errno.None;
+    }
+
     /// <summary>Sends an encapsulated (VXLAN) datagram built by a tunnel device: same path as local output.</summary>
     internal void OutputTunnel(Frame f) => SendLocal(f);
 

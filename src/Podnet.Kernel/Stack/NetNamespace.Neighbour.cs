@@ -17,6 +17,9 @@ public sealed partial class NetNamespace
     public const int UnresolvedQueueLength = 101;
 
     private readonly Dictionary<long, Neighbour> _neighbours = [];
+    private long _neighbourSequence;
+
+    internal long NextNeighbourSequence() => ++_neighbourSequence;
 
     public IEnumerable<Neighbour> Neighbours => _neighbours.Values;
 

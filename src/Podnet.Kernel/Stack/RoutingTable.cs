@@ -14,6 +14,9 @@ public sealed class RoutingTable
 
     public int Id { get; }
 
+    /// <summary>Bumped on every change (the fib genid that invalidates cached routes).</summary>
+    public long Version { get; private set; }
+
     /// <summary>Routes in lookup order.</summary>
     public IReadOnlyList<Route> Routes => _routes;
 
@@ -39,11 +42,24 @@ public sealed class RoutingTable
         while (i < _routes.Count && (_routes[i].Destination.Length > route.Destination.Length
             || (_routes[i].Destination.Length == route.Destination.Length && _routes[i].Metric <= route.Metric))) i++;
         _routes.Insert(i, route);
+        Version++;
     }
 
-    internal bool Remove(Route route) => _routes.Remove(route);
+    internal bool Remove(Route route)
+    {
+        Version++;
+        return _routes.Remove(route);
+    }
 
-    internal void RemoveDevice(NetDevice device) => _routes.RemoveAll(r => r.Device == device);
+    internal void RemoveDevice(NetDevice device)
+    {
+        Version++;
+        _routes.RemoveAll(r => r.Device == device);
+    }
 
-    internal void RemoveWhere(Predicate<Route> match) => _routes.RemoveAll(match);
+    internal void RemoveWhere(Predicate<Route> match)
+    {
+        Version++;
+        _routes.RemoveAll(match);
+    }
 }

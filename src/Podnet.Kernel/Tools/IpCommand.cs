@@ -170,6 +170,7 @@ public static class IpCommand
                 case "id" or "vni": vni = (uint)ParseInt(Next(a, ref i, w), "invalid id"); break;
                 case "dstport": dstPort = ParseInt(Next(a, ref i, w), "invalid dstport"); break;
                 case "local": local = ParseIp(Next(a, ref i, w), "local"); break;
+                case "dev" when name == null && type == null: name = Next(a, ref i, w); break;
                 case "dev": underlay = Dev(ns, Next(a, ref i, w)); break;
                 case "nolearning": learning = false; break;
                 case "learning": learning = true; break;

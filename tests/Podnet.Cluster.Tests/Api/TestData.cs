@@ -25,5 +25,4 @@ internal static class TestData
         Xunit.Assert.Equal(File.ReadAllText(path), actual);
     }
 
-    public static string SharedNetpolConformance => "/work/shared/conformance/netpol";
 }

@@ -112,7 +112,7 @@ public sealed class RealToolsTests
         // Without source ranges: the KUBE-IPVS-OUT-FILTER rule needs the xt_ipvs module, absent here.
         var (state, _) = RandomStates.Pair(2024);
         var result = new IpvsProxier(RealConfig(false)).SyncRules(state);
-        var ipset = ns.Exec(result.IpsetRestoreText(), "ipset", "restore");
+        var ipset = ns.Exec(result.IpsetRestoreText(), "ipset", "-exist", "restore");
         Assert.True(ipset.ExitCode == 0, ipset.Output + "\n" + result.IpsetRestoreText());
         var text = string.Join("\n", result.IptablesRestoreText.Split('\n').Where(l => !l.Contains("-m ipvs ", StringComparison.Ordinal)));
         var test = ns.Exec(text, "iptables-restore", "--test", "--noflush", "--counters");

@@ -67,6 +67,15 @@ public class NodePolicyCompilerTests
         var second = compiler.Compile(Namespaces, Pods, [changed, deny]);
         Assert.Equal(1, compiler.LastRecompiledPolicies);
         Assert.DoesNotContain("ingress rule #1", second.IptablesRestore, StringComparison.Ordinal);
+
+        // the delta holds only the changed policy's chains: not the deny-all chain, not the unchanged pod chains
+        var allowIn = "PODNET-NP-I-" + NodePolicyCompiler.Hash("x/allow-b");
+        Assert.Contains(":" + allowIn + " - [0:0]", second.IptablesRestoreDelta, StringComparison.Ordinal);
+        Assert.DoesNotContain("PODNET-NP-I-" + NodePolicyCompiler.Hash("x/deny-all") + " - [0:0]", second.IptablesRestoreDelta, StringComparison.Ordinal);
+        Assert.DoesNotContain(":PODNET-NETPOL ", second.IptablesRestoreDelta, StringComparison.Ordinal);
+        Assert.DoesNotContain("egress rule #1", second.IptablesRestoreDelta, StringComparison.Ordinal); // unchanged chain text
+        Assert.DoesNotContain("deny-all", second.IpsetRestoreDelta, StringComparison.Ordinal);
+        Assert.Equal("*filter\nCOMMIT\n", compiler.Compile(Namespaces, Pods, [changed, deny]).IptablesRestoreDelta);
         var third = compiler.Compile(Namespaces, Pods, [deny]);
         Assert.Equal(0, compiler.LastRecompiledPolicies);
         Assert.Contains("-X PODNET-NP-E-", third.IptablesRestore, StringComparison.Ordinal);
@@ -106,7 +115,8 @@ public class NodePolicyCompilerTests
 
         try
         {
-            var rules = new NodePolicyCompiler("n1").Compile(Namespaces, Pods, [AllowFromB, DenyAll]);
+            var compiler = new NodePolicyCompiler("n1");
+            var rules = compiler.Compile(Namespaces, Pods, [AllowFromB, DenyAll]);
             var sets = Run("ip", $"netns exec {ns} ipset restore", rules.IpsetRestore);
             Assert.True(sets.Code == 0, "ipset restore: " + sets.Output);
             var text = rules.IptablesRestore.Replace("COMMIT\n", rules.HookRule + "\nCOMMIT\n", StringComparison.Ordinal);
@@ -116,6 +126,16 @@ public class NodePolicyCompilerTests
             Assert.True(load.Code == 0, "iptables-restore: " + load.Output);
             var save = Run("ip", $"netns exec {ns} iptables-save -t filter", null);
             Assert.Contains("x/allow-b ingress rule #1", save.Output, StringComparison.Ordinal);
+
+            // an update loads only the delta; the result equals a fresh full load
+            var updated = compiler.Compile(Namespaces, Pods, [AllowFromB with { AffectsEgress = false, Egress = [] }, DenyAll]);
+            Assert.Equal(0, Run("ip", $"netns exec {ns} ipset restore", updated.IpsetRestoreDelta).Code);
+            var delta = Run("ip", $"netns exec {ns} iptables-restore --noflush", updated.IptablesRestoreDelta);
+            Assert.True(delta.Code == 0, "delta: " + delta.Output + "\n" + updated.IptablesRestoreDelta);
+            var after = Run("ip", $"netns exec {ns} iptables-save -t filter", null).Output;
+            Assert.DoesNotContain("x/allow-b egress rule", after, StringComparison.Ordinal);
+            Assert.Contains("x/allow-b ingress rule #1", after, StringComparison.Ordinal);
+            Assert.DoesNotContain("drop: no NetworkPolicy allows egress from x/a", after, StringComparison.Ordinal);
         }
         finally
         {

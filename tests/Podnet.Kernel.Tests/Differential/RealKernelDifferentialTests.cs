@@ -322,14 +322,14 @@ while True:
                     break;
                 case TcpProbe tp:
                     {
-                        using var server = tp.Server != null ? StartServer(real, tp.Server, PyTcpServer, tp.Port.ToString(), (tp.Timeout + 2).ToString()) : null;
+                        using var server = tp.Server != null ? StartServer(real, tp.Server, PyTcpServer, tp.Port.ToString(), ServerPatience) : null;
                         var c = real.In(tp.From, "python3", "-c", PyTcpClient, tp.Dst, tp.Port.ToString(), tp.Timeout.ToString()).Stdout.Trim();
                         outcome = c == "connected" ? "connected " + server!.Finish() : c;
                         break;
                     }
                 case UdpProbe up:
                     {
-                        using var server = up.Server != null ? StartServer(real, up.Server, PyUdpServer, up.Port.ToString(), up.Timeout.ToString()) : null;
+                        using var server = up.Server != null ? StartServer(real, up.Server, PyUdpServer, up.Port.ToString(), ServerPatience) : null;
                         var c = real.In(up.From, "python3", "-c", PyUdpClient, up.Dst, up.Port.ToString(), up.Timeout.ToString(), up.Server == null ? "1" : "0").Stdout.Trim();
                         outcome = server != null ? server.Finish() : c;
                         break;
@@ -345,13 +345,16 @@ while True:
         return results;
     }
 
+    /// <summary>How long a real server waits for its one client: generous, because starting python3 on a loaded machine can take seconds.</summary>
+    private const string ServerPatience = "30";
+
     private sealed class Server : IDisposable
     {
         public required Process Process { get; init; }
 
         public string Finish()
         {
-            if (!Process.WaitForExit(15_000)) Process.Kill(true);
+            if (!Process.WaitForExit(40_000)) Process.Kill(true);
             return Process.StandardOutput.ReadToEnd().Trim();
         }
 

@@ -21,6 +21,18 @@ public class IptablesTests
     }
 
     [Fact]
+    public void MoreMatchesAndTargetsSaveAndListAsRealIptables()
+    {
+        var nf = TestHost.Create(out _);
+        Assert.Equal(0, nf.Ipset(["create", "S", "hash:ip,port"]).ExitCode);
+        var r = nf.IptablesRestore(Golden.Read("iptables-restore-2.input"));
+        Assert.Equal("", r.Stderr);
+        Assert.Equal(Golden.Read("iptables-save-2.real"), StripDates(nf.IptablesSave()));
+        Assert.Equal(Golden.Read("iptables-L-filter-2.real"), nf.IptablesCommand("-L", "-n", "-v").Stdout);
+        Assert.Equal(Golden.Read("iptables-L-nat-2.real"), nf.IptablesCommand("-t", "nat", "-L", "-n", "-v").Stdout);
+    }
+
+    [Fact]
     public void SaveHeaderUsesVirtualTime()
     {
         var nf = TestHost.Create(out var host);
@@ -204,5 +216,16 @@ public class IptablesTests
             seen.Add(p.Dst());
         }
         Assert.Equal(2, seen.Count);
+    }
+
+    [Fact]
+    public void GotoAndReturnFallToTheBuiltinPolicy()
+    {
+        var nf = TestHost.Create(out _, "10.0.0.1");
+        nf.IptablesRestore("*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n:B - [0:0]\n-A INPUT -p tcp -g A\n-A INPUT -p udp -j B\n-A INPUT -p udp -j ACCEPT\n-A A -p tcp --dport 22 -j ACCEPT\n-A B -j RETURN\nCOMMIT\n");
+        Assert.Equal(NetfilterVerdictKind.Accept, nf.Deliver(Pkt.Tcp("10.0.0.2:1", "10.0.0.1:22", Pkt.Syn)).Kind);
+        Assert.Equal(NetfilterVerdictKind.Drop, nf.Deliver(Pkt.Tcp("10.0.0.2:1", "10.0.0.1:23", Pkt.Syn)).Kind);
+        Assert.Equal(NetfilterVerdictKind.Accept, nf.Deliver(Pkt.Udp("10.0.0.2:1", "10.0.0.1:53")).Kind);
+        Assert.Contains(":INPUT DROP [1:60]", nf.IptablesSave("filter"));
     }
 }

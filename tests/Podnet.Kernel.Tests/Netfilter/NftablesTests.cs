@@ -33,6 +33,14 @@ public class NftablesTests
     }
 
     [Fact]
+    public void CommentsSizesTimeoutsAndImpliedProtocolListAsRealNft()
+    {
+        var nf = TestHost.Create(out _);
+        Assert.Equal("", nf.Nft(["-f", "-"], Golden.Read("nft-misc.input")).Stderr);
+        Assert.Equal(Golden.Read("nft-misc-list.real"), nf.Nft(["list", "ruleset"]).Stdout);
+    }
+
+    [Fact]
     public void ListingLoadsBackToTheSameRuleset()
     {
         var nf = KubeProxy(out _);

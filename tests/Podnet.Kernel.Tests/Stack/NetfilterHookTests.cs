@@ -154,4 +154,31 @@ public class NetfilterHookTests
         Assert.Equal(Ip("10.96.0.1"), reply.From);
         Assert.Contains(nf.Seen, s => s.StartsWith("Postrouting 1 10.1.0.2:0>10.2.0.2:0 in=l0 out=r0", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Data_dropped_mid_connection_is_retransmitted_in_virtual_time()
+    {
+        var (w, l, r, rt) = Routed();
+        var (listener, _) = rt.Tcp.Listen(0, 80);
+        byte[] received = [];
+        w.Loop.Start(async () => { var s = await listener!.AcceptAsync(); received = await s!.ReadToEndAsync(); });
+        int dropsLeft = 3;
+        r.Netfilter = new Scripted { Action = (hook, p) => hook == NetfilterHook.Forward && p.Length > 1000 && dropsLeft-- > 0 ? NetfilterVerdict.Drop : NetfilterVerdict.Accept };
+        var payload = new byte[10_000];
+        new Random(1).NextBytes(payload);
+        var res = Run(w, async () =>
+        {
+            var (s, e) = await l.Tcp.ConnectAsync(Ip("10.2.0.2"), 80);
+            Assert.Equal(Errno.None, e);
+            s.Send(payload);
+            s.Close();
+            await w.Loop.Delay(TimeSpan.FromSeconds(10));
+        });
+        Assert.True(res.Completed);
+        Assert.Equal(payload, received);
+        // The server never closes: the client's orphaned FIN_WAIT2 socket goes after tcp_fin_timeout (60 s).
+        Assert.Single(l.Tcp.Connections);
+        w.Loop.RunFor(TimeSpan.FromSeconds(61), TimeSpan.FromSeconds(10));
+        Assert.Empty(l.Tcp.Connections);
+    }
 }

@@ -137,7 +137,6 @@ public class IpGoldenTests
     {
         var golden = File.ReadAllText(GoldenPath());
         var emulated = Emulated();
-        if (golden != emulated) File.WriteAllText(GoldenPath() + ".emulated", emulated);
         Assert.Equal(golden, emulated);
     }
 

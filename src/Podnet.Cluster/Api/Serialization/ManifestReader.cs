@@ -106,28 +106,55 @@ public static class ManifestReader
             return;
         }
 
-        var docIndex = 0;
-        foreach (var (chunk, firstLine) in SplitYamlDocuments(text))
+        var chunks = SplitYamlDocuments(text).ToList();
+        var parts = new ManifestSet[chunks.Count];
+        var stop = new bool[chunks.Count];
+
+        // Documents are independent: parse and decode them in parallel, then merge in input order.
+        void Work(int i)
         {
-            List<JsonNode?> roots;
+            var (chunk, firstLine) = chunks[i];
+            var part = new ManifestSet();
             try
             {
-                roots = YamlToJson.ParseDocuments(chunk);
+                foreach (var root in YamlToJson.ParseDocuments(chunk))
+                {
+                    AddDocument(part, root, source, i);
+                }
             }
             catch (YamlSyntaxException e)
             {
-                set.Add(new ManifestError(source, docIndex,
+                part.Add(new ManifestError(source, i,
                     $"error parsing {source}: error converting YAML to JSON: {e.Message}", Fatal: true)
                 { Line = e.Line == 0 ? 0 : e.Line + firstLine - 1 });
-                return; // kubectl's decoder stops reading this stream at a syntax error
+                stop[i] = true;
             }
 
-            foreach (var root in roots)
+            parts[i] = part;
+        }
+
+        if (chunks.Count >= 64)
+        {
+            Parallel.For(0, chunks.Count, Work);
+        }
+        else
+        {
+            for (var i = 0; i < chunks.Count; i++)
             {
-                AddDocument(set, root, source, docIndex);
+                Work(i);
+            }
+        }
+
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (stop[i])
+            {
+                // kubectl's decoder stops reading this stream at a syntax error
+                set.AddRange(new ManifestSet().WithErrors(parts[i].Errors.Where(e => e.Fatal)));
+                return;
             }
 
-            docIndex++;
+            set.AddRange(parts[i]);
         }
     }
 

@@ -58,6 +58,13 @@ public sealed class ManifestSet
     /// <summary>Adds an error.</summary>
     public void Add(ManifestError error) => _errors.Add(error);
 
+    /// <summary>Adds errors and returns this set.</summary>
+    public ManifestSet WithErrors(IEnumerable<ManifestError> errors)
+    {
+        _errors.AddRange(errors);
+        return this;
+    }
+
     /// <summary>Appends another set.</summary>
     public void AddRange(ManifestSet other)
     {

@@ -338,6 +338,7 @@ public abstract class ObjectStoreBase : IObjectStore
             RunWrite(tx =>
             {
                 var nsType = KindRegistry.ForType(typeof(Namespace));
+                var knownNamespaces = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < inputs.Count; i++)
                 {
                     var d = prepared[i];
@@ -351,9 +352,14 @@ public abstract class ObjectStoreBase : IObjectStore
                     var verb = "creating";
                     try
                     {
-                        if (options.RequireNamespaces && rt.Namespaced && tx.Get(nsType, "", d.Namespace) is null)
+                        if (options.RequireNamespaces && rt.Namespaced && !knownNamespaces.Contains(d.Namespace))
                         {
-                            throw new NotFoundException(nsType, d.Namespace);
+                            if (tx.Get(nsType, "", d.Namespace) is null)
+                            {
+                                throw new NotFoundException(nsType, d.Namespace);
+                            }
+
+                            knownNamespaces.Add(d.Namespace);
                         }
 
                         var existing = tx.Get(rt, d.Namespace, d.Name);

@@ -47,9 +47,9 @@ public sealed record DnsPod(string Namespace, string Name, IPAddress? PodIP, boo
 /// models informers that have not finished their first list.</summary>
 public sealed class DnsClusterView
 {
-    private readonly Dictionary<(string, string), DnsService> _services = [];
+    private readonly Dictionary<(string, string), DnsService> _services = new(PairComparer.Instance);
     private readonly Dictionary<IPAddress, List<DnsService>> _byClusterIP = [];
-    private readonly Dictionary<(string, string), List<DnsEndpointSlice>> _slicesByService = [];
+    private readonly Dictionary<(string, string), List<DnsEndpointSlice>> _slicesByService = new(PairComparer.Instance);
     private readonly Dictionary<IPAddress, List<DnsEndpointSlice>> _slicesByIP = [];
     private readonly Dictionary<IPAddress, List<DnsPod>> _podsByIP = [];
     private readonly HashSet<string> _namespaces;
@@ -66,7 +66,7 @@ public sealed class DnsClusterView
         _namespaces = new HashSet<string>(namespaces, StringComparer.OrdinalIgnoreCase);
         foreach (var s in services)
         {
-            _services[(s.Namespace.ToLowerInvariant(), s.Name.ToLowerInvariant())] = s;
+            _services[(s.Namespace, s.Name)] = s;
         }
         Services = _services.Values.OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
         foreach (var s in Services)
@@ -76,7 +76,7 @@ public sealed class DnsClusterView
         var sliceList = slices.ToList();
         foreach (var sl in sliceList)
         {
-            Add(_slicesByService, (sl.Namespace.ToLowerInvariant(), sl.ServiceName.ToLowerInvariant()), sl);
+            Add(_slicesByService, (sl.Namespace, sl.ServiceName), sl);
             foreach (var ep in sl.Endpoints)
             {
                 if (!IsReady(ep)) continue;
@@ -125,18 +125,29 @@ public sealed class DnsClusterView
 
     /// <summary>The service <paramref name="ns"/>/<paramref name="name"/> (case-insensitive), or null.</summary>
     public DnsService? Service(string ns, string name) =>
-        _services.TryGetValue((ns.ToLowerInvariant(), name.ToLowerInvariant()), out var s) ? s : null;
+        _services.TryGetValue((ns, name), out var s) ? s : null;
 
     /// <summary>Services whose ClusterIPs include <paramref name="ip"/>.</summary>
     public IReadOnlyList<DnsService> ServicesByClusterIP(IPAddress ip) => _byClusterIP.TryGetValue(ip, out var l) ? l : [];
 
     /// <summary>EndpointSlices of a service.</summary>
     public IReadOnlyList<DnsEndpointSlice> SlicesOf(string ns, string service) =>
-        _slicesByService.TryGetValue((ns.ToLowerInvariant(), service.ToLowerInvariant()), out var l) ? l : [];
+        _slicesByService.TryGetValue((ns, service), out var l) ? l : [];
 
     /// <summary>EndpointSlices with a ready endpoint address equal to <paramref name="ip"/>.</summary>
     public IReadOnlyList<DnsEndpointSlice> SlicesByIP(IPAddress ip) => _slicesByIP.TryGetValue(ip, out var l) ? l : [];
 
     /// <summary>Running pods with this primary IP.</summary>
     public IReadOnlyList<DnsPod> PodsByIP(IPAddress ip) => _podsByIP.TryGetValue(ip, out var l) ? l : [];
+
+    private sealed class PairComparer : IEqualityComparer<(string, string)>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals((string, string) x, (string, string) y) =>
+            string.Equals(x.Item1, y.Item1, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Item2, y.Item2, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string, string) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item1), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item2));
+    }
 }

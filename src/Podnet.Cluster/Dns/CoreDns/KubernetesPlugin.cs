@@ -20,9 +20,9 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
 
     /// <summary>One backend item (CoreDNS <c>msg.Service</c>): an IP or a host name, a port (-1 = none), the domain
     /// name it lives at, its TTL, or a TXT value.</summary>
-    private sealed record Item(string Host, int Port, string Domain, uint Ttl, string? Text = null)
+    private sealed record Item(string Host, int Port, string Domain, uint Ttl, string? Text = null, IPAddress? Address = null)
     {
-        public IPAddress? Ip => IPAddress.TryParse(Host, out var ip) && !Host.Contains('%') ? ip : null;
+        public IPAddress? Ip => Address;
     }
 
     private sealed record Request(string PodOrSvc, string Namespace, string Service, string Endpoint, string Port, string Protocol);
@@ -226,9 +226,9 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
             var domain = $"{podname}.{r.Namespace}.pod.{zone}";
             var text = podname.Count(c => c == '-') == 3 && !podname.Contains("--") ? podname.Replace('-', '.') : podname.Replace('-', ':');
             if (!IPAddress.TryParse(text, out var ip) || text.Contains('%')) return ([], Err.NoItems);
-            if (O.Pods == PodsMode.Insecure) return ([new Item(text, -1, domain, O.Ttl)], Err.None);
+            if (O.Pods == PodsMode.Insecure) return ([new Item(text, -1, domain, O.Ttl, null, ip)], Err.None);
             var items = view.PodsByIP(ip).Where(p => p.Namespace.Equals(r.Namespace, StringComparison.OrdinalIgnoreCase))
-                .Select(_ => new Item(text, -1, domain, O.Ttl)).ToList();
+                .Select(_ => new Item(text, -1, domain, O.Ttl, null, ip)).ToList();
             return items.Count > 0 ? (items, Err.None) : ([], Err.NoItems);
         }
 
@@ -277,7 +277,7 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
                             foreach (var p in ports)
                             {
                                 if (!MatchPortAndProtocol(r.Port, p.Name, r.Protocol, p.Protocol)) continue;
-                                items.Add(new Item(addr.ToString(), p.Port, $"{host}.{svcDomain}", O.Ttl));
+                                items.Add(new Item(addr.ToString(), p.Port, $"{host}.{svcDomain}", O.Ttl, null, addr));
                                 err = Err.None;
                             }
                         }
@@ -290,12 +290,13 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
             {
                 if (!MatchPortAndProtocol(r.Port, p.Name, r.Protocol, p.Protocol)) continue;
                 err = Err.None;
-                foreach (var ip in svc.ClusterIPs) items.Add(new Item(ip.ToString(), p.Port, svcDomain, O.Ttl));
+                foreach (var ip in svc.ClusterIPs) items.Add(new Item(ip.ToString(), p.Port, svcDomain, O.Ttl, null, ip));
             }
             return (items, err);
         }
 
-        private bool IsDefaultNs(string name) => DnsName.NameEquals(name, "ns.dns." + zone);
+        private bool IsDefaultNs(string name) =>
+            name.StartsWith("ns.dns.", StringComparison.OrdinalIgnoreCase) && DnsName.NameEquals(name[7..], zone);
 
         private List<(string Name, IPAddress Ip)> NsAddrs()
         {
@@ -337,13 +338,13 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
             }
             if (qtype == DnsRecordType.NS)
             {
-                return (NsAddrs().Select(n => new Item(n.Ip.ToString(), -1, n.Name, O.Ttl)).ToList(), Err.None);
+                return (NsAddrs().Select(n => new Item(n.Ip.ToString(), -1, n.Name, O.Ttl, null, n.Ip)).ToList(), Err.None);
             }
             if (IsDefaultNs(name))
             {
                 var fam = qtype == DnsRecordType.AAAA ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
                 return (NsAddrs().Where(n => n.Ip.AddressFamily == fam && qtype is DnsRecordType.A or DnsRecordType.AAAA)
-                    .Select(n => new Item(n.Ip.ToString(), -1, n.Name, O.Ttl)).ToList(), Err.None);
+                    .Select(n => new Item(n.Ip.ToString(), -1, n.Name, O.Ttl, null, n.Ip)).ToList(), Err.None);
             }
             var (s, e) = Records(name, qtype);
             if (qtype != DnsRecordType.SRV) return (s, e);

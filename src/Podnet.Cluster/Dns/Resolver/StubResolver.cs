@@ -23,38 +23,38 @@ public sealed class StubResolver(ResolvConf conf, ResolverFlavor flavor, IResolv
     /// <summary>The candidate names, in the order this resolver would query them (before any answer is known).</summary>
     public static IReadOnlyList<string> CandidateNames(string name, ResolvConf conf, ResolverFlavor flavor)
     {
-        var result = new List<string>();
+        var result = new List<string>(conf.Search.Count + 1);
         if (name.Length == 0) return result;
         var trailingDot = name.EndsWith('.') && !name.EndsWith("\\.", StringComparison.Ordinal);
         var bare = DnsName.Fqdn(name);
-        if (trailingDot) return [bare];
-        var dots = DnsName.CountDots(name);
-        var searched = conf.Search.Where(d => d != "." && d.Length > 0).Select(d => DnsName.Fqdn(name + "." + d)).ToList();
-        var asIsFirst = dots >= conf.Ndots;
-        if (flavor == ResolverFlavor.Musl)
-        {
-            if (asIsFirst) return [bare];
-            result.AddRange(searched);
-            result.Add(bare);
-            return Distinct(result);
-        }
-        if (asIsFirst)
+        if (trailingDot)
         {
             result.Add(bare);
-            result.AddRange(searched);
+            return result;
         }
-        else
+        var asIsFirst = DnsName.CountDots(name) >= conf.Ndots;
+        if (flavor == ResolverFlavor.Musl && asIsFirst)
         {
-            result.AddRange(searched);
             result.Add(bare);
+            return result;
         }
-        return Distinct(result);
+        if (asIsFirst) result.Add(bare);
+        foreach (var d in conf.Search)
+        {
+            if (d.Length == 0 || d == ".") continue;
+            AddDistinct(result, string.Concat(name, ".", d, d.EndsWith('.') ? "" : "."));
+        }
+        if (!asIsFirst) AddDistinct(result, bare);
+        return result;
     }
 
-    private static List<string> Distinct(List<string> names)
+    private static void AddDistinct(List<string> names, string name)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        return names.Where(seen.Add).ToList();
+        foreach (var n in names)
+        {
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return;
+        }
+        names.Add(name);
     }
 
     /// <summary>Resolves <paramref name="name"/> as the flavor's getaddrinfo (or gethostbyname2, dig) would.</summary>

@@ -34,7 +34,7 @@ public sealed record IpvsSyncResult
     /// <summary>Jump rules prepended if absent.</summary>
     public required IReadOnlyList<IptablesJumpRule> JumpRules { get; init; }
 
-    /// <summary>The ipsets as <c>ipset restore</c> input (create if missing, flush, add the entries).</summary>
+    /// <summary>The ipsets as input for <c>ipset -exist restore</c> (create if missing, flush, add the entries).</summary>
     public string IpsetRestoreText()
     {
         var sb = new System.Text.StringBuilder();
@@ -44,11 +44,31 @@ public sealed record IpvsSyncResult
             if (set.Type == IpSetType.BitmapPort) sb.Append(" range 0-65535");
             else sb.Append(" family ").Append(IsIPv6 ? "inet6" : "inet")
                 .Append(" hashsize 1024 maxelem 65536");
-            sb.Append(" comment -exist\n");
+            sb.Append(" comment\n");
             sb.Append("flush ").Append(set.Name).Append('\n');
             foreach (var e in set.Entries) sb.Append("add ").Append(set.Name).Append(' ').Append(e).Append(" comment \"").Append(set.Comment).Append("\"\n");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The virtual services as <c>ipvsadm</c> argument lists (what kube-proxy's netlink calls amount to):
+    /// <c>-A -t VIP:PORT -s rr [-p T]</c> then <c>-a -t VIP:PORT -r IP:PORT -m -w 1</c> per real server.
+    /// </summary>
+    public IReadOnlyList<string[]> IpvsadmCommands()
+    {
+        var list = new List<string[]>();
+        foreach (var vs in VirtualServers)
+        {
+            string kind = vs.Protocol switch { L4Protocol.Tcp => "-t", L4Protocol.Udp => "-u", _ => "--sctp-service" };
+            string vip = Endpoint(vs.Address, vs.Port);
+            var add = new List<string> { "-A", kind, vip, "-s", vs.Scheduler };
+            if (vs.Persistent) { add.Add("-p"); add.Add(vs.Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+            list.Add([.. add]);
+            foreach (var rs in vs.RealServers)
+                list.Add(["-a", kind, vip, "-r", Endpoint(rs.Address, rs.Port), "-m", "-w", rs.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        return list;
     }
 
     /// <summary>The virtual services as <c>ipvsadm -Ln</c> shows them.</summary>

@@ -189,10 +189,13 @@ public sealed class ConntrackTable
         }
     }
 
-    /// <summary>__nf_conntrack_confirm: inserts an accepted first packet's entry into the table.</summary>
-    public void Confirm(ConntrackEntry e)
+    private int _confirms;
+
+    /// <summary>__nf_conntrack_confirm: inserts an accepted first packet's entry into the table (and now and then drops expired ones, as the gc worker).</summary>
+    public void Confirm(ConntrackEntry e, TimeSpan now)
     {
         if (e.Confirmed) return;
+        if (++_confirms % 4096 == 0) Sweep(now);
         e.Confirmed = true;
         _byTuple[e.Original] = e;
         _byTuple[e.Reply] = e;

@@ -25,6 +25,19 @@ internal abstract class IptablesMatch
 
     protected static string Hex(uint v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
 
+    /// <summary>xtables_save_string: bare when only [A-Za-z0-9_-], otherwise double-quoted with " \ ' escaped.</summary>
+    internal static string SaveString(string value)
+    {
+        if (value.Length > 0 && value.All(c => c is '_' or '-' || char.IsAsciiLetterOrDigit(c))) return value;
+        var sb = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            if (c is '"' or '\\' or '\'') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.Append('"').ToString();
+    }
+
     internal static uint ParseNumber(string s, string what)
     {
         if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
@@ -80,7 +93,7 @@ internal sealed class CommentMatch : IptablesMatch
 
     public override bool Matches(PacketContext ctx) => true;
 
-    public override void Save(StringBuilder sb) => sb.Append(" -m comment --comment \"").Append(Text.Replace("\"", "\\\"")).Append('"');
+    public override void Save(StringBuilder sb) => sb.Append(" -m comment --comment ").Append(SaveString(Text));
 
     public override void List(StringBuilder sb) => sb.Append(" /* ").Append(Text).Append(" */");
 }
@@ -354,7 +367,11 @@ internal sealed class StatisticMatch : IptablesMatch
 
     public override void List(StringBuilder sb)
     {
-        if (Nth) sb.Append(" statistic mode nth").Append(Invert ? " !" : "").Append(" every ").Append(Every + 1).Append(" packet ").Append(PacketIndex);
+        if (Nth)
+        {
+            sb.Append(" statistic mode nth").Append(Invert ? " !" : "").Append(" every ").Append(Every + 1);
+            if (PacketIndex != 0) sb.Append(" packet ").Append(PacketIndex);
+        }
         else sb.Append(" statistic mode random").Append(Invert ? " !" : "").Append(" probability ").Append(ProbabilityText());
     }
 }
@@ -509,7 +526,7 @@ internal sealed class MultiportMatch : IptablesMatch
 
     public override void Save(StringBuilder sb) => sb.Append(" -m multiport").Append(Invert ? " !" : "").Append(" --").Append(Which).Append(' ').Append(Text());
 
-    public override void List(StringBuilder sb) => sb.Append(" multiport ").Append(Which).Append(' ').Append(Invert ? "! " : "").Append(Text());
+    public override void List(StringBuilder sb) => sb.Append(" multiport ").Append(Which).Append(' ').Append(Invert ? " !" : "").Append(Text());
 }
 
 /// <summary><c>-m recent --name N --set|--rcheck|--update|--remove [--seconds S] [--reap] [--hitcount H] [--rsource|--rdest] [--mask M]</c>.</summary>

@@ -17,7 +17,8 @@ public sealed class IptablesRule
     internal IptablesTarget? Target;
 
     /// <summary>The rule as iptables-save prints it, without the <c>-A CHAIN</c> prefix.</summary>
-    public string Text { get; private set; } = "";
+    public string Text => _text ??= BuildText();
+    private string? _text;
     public long Packets { get; internal set; }
     public long Bytes { get; internal set; }
 
@@ -141,7 +142,6 @@ public sealed class IptablesRule
         if (r.Target is NatTarget { MinPort: not 0 } && !(r.HasProto && !r.InvProto && r.Proto is 6 or 17 or 132 or 33))
             throw new IptablesException("Need TCP, UDP, SCTP or DCCP with port specification");
         r.Matches = matches.ToArray();
-        r.Text = r.BuildText();
         return r;
     }
 

@@ -71,10 +71,11 @@ public sealed class IptablesState
             {
                 if (depth == 0)
                 {
-                    chain.Packets++;
-                    chain.Bytes += p.Length;
-                    if (trace is not null) _nf.Trace(trace, p, TraceStepKind.Policy, $"iptables {table.Name} {chain.Name} policy {chain.Policy}", Attrs(table, chain, -1));
-                    return chain.Policy == "DROP" ? NetfilterVerdict.Drop : NetfilterVerdict.Accept;
+                    // the end of the built-in chain (or of a chain reached from it by -g): its policy
+                    start.Packets++;
+                    start.Bytes += p.Length;
+                    if (trace is not null) _nf.Trace(trace, p, TraceStepKind.Policy, $"iptables {table.Name} {start.Name} policy {start.Policy}", Attrs(table, start, -1));
+                    return start.Policy == "DROP" ? NetfilterVerdict.Drop : NetfilterVerdict.Accept;
                 }
                 depth--;
                 chain = _stackChain[depth];
@@ -110,8 +111,7 @@ public sealed class IptablesState
                 case TargetAction.Return:
                     if (depth == 0)
                     {
-                        i = rules.Count; // falls to the policy
-                        if (!chain.BuiltIn) i = int.MaxValue;
+                        i = int.MaxValue; // falls to the built-in chain's policy
                         break;
                     }
                     depth--;
@@ -158,7 +158,8 @@ public sealed class IptablesState
         {
             for (n = 1; n <= lines.Length; n++)
             {
-                var line = lines[n - 1].TrimEnd('\r').Trim();
+                var line = lines[n - 1];
+                if (line.Length > 0 && (char.IsWhiteSpace(line[0]) || char.IsWhiteSpace(line[^1]))) line = line.Trim();
                 if (n == lines.Length && line.Length == 0) break;
                 if (line.Length == 0 || line[0] == '#') continue;
                 if (line[0] == '*')

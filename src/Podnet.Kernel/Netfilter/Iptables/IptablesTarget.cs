@@ -326,7 +326,7 @@ internal sealed class LogTarget : IptablesTarget
 
     public override void SaveOptions(StringBuilder sb)
     {
-        if (Prefix is not null) sb.Append(" --log-prefix \"").Append(Prefix).Append('"');
+        if (Prefix is not null) sb.Append(" --log-prefix ").Append(IptablesMatch.SaveString(Prefix));
         if (Level != "4") sb.Append(" --log-level ").Append(Level);
     }
 

@@ -97,6 +97,15 @@ public sealed class NftRule
 
     internal NftExpr[] Exprs { get; }
     public string? Comment { get; }
+
+    private static bool IsImpliedProtocol(NftExpr a, NftExpr b)
+    {
+        if (a is not NftMatch { Single: true, Negate: false, Selector.HasMask: false } m || m.Selector.Fields.Length != 1) return false;
+        if (m.Selector.Fields[0] is not (NftField.IpProtocol or NftField.L4proto) || m.Lo != m.Hi) return false;
+        if (b is not NftMatch n || n.Selector.Fields.Length == 0) return false;
+        var f = n.Selector.Fields[0];
+        return (m.Lo == 6 && f is NftField.TcpSport or NftField.TcpDport) || (m.Lo == 17 && f is NftField.UdpSport or NftField.UdpDport);
+    }
     public long Handle { get; }
 
     /// <summary>The rule as <c>nft list</c> prints it.</summary>
@@ -105,10 +114,12 @@ public sealed class NftRule
         get
         {
             var sb = new StringBuilder();
-            foreach (var e in Exprs)
+            for (int i = 0; i < Exprs.Length; i++)
             {
+                // nft drops a protocol match that the next transport-header match implies ("ip protocol tcp tcp dport 80")
+                if (i + 1 < Exprs.Length && IsImpliedProtocol(Exprs[i], Exprs[i + 1])) continue;
                 if (sb.Length > 0) sb.Append(' ');
-                e.Print(sb);
+                Exprs[i].Print(sb);
             }
             if (Comment is not null) sb.Append(sb.Length > 0 ? " " : "").Append("comment \"").Append(Comment).Append('"');
             return sb.ToString();

@@ -282,7 +282,8 @@ public sealed class NftRuleset
         if (s.Dynamic) flags.Add("dynamic");
         if (s.Interval) flags.Add("interval");
         if (s.HasTimeoutFlag) flags.Add("timeout");
-        if (flags.Count > 0) sb.Append("\t\tflags ").Append(string.Join(",", flags)).Append('\n');
+        // nft prints the flags line only for constant, interval or dynamic sets (a bare timeout flag is implied by "timeout")
+        if (s.Constant || s.Interval || s.Dynamic) sb.Append("\t\tflags ").Append(string.Join(",", flags)).Append('\n');
         if (s.Timeout is { } to) sb.Append("\t\ttimeout ").Append(Duration(to)).Append('\n');
         if (s.Comment is not null) sb.Append("\t\tcomment \"").Append(s.Comment).Append("\"\n");
         var live = s.Order.Where(e => e.Expires is null || e.Expires > now).ToList();

@@ -68,6 +68,29 @@ internal sealed class FakeNftTable
     private (string Line, Dictionary<string, string> Elements) Set(string name) =>
         _sets.TryGetValue(name, out var s) ? s : throw new InvalidOperationException("no such set/map " + name);
 
+    /// <summary>The rules of a chain, as written after <c>add rule FAMILY TABLE CHAIN</c>; null when the chain does not exist.</summary>
+    public IReadOnlyList<string>? RulesOf(string chain)
+    {
+        if (!_chains.TryGetValue(chain, out var c)) return null;
+        return c.Rules.Select(r => r.Split(' ', 6)[5]).ToList();
+    }
+
+    /// <summary>The elements of a set or map: key parts and the verdict (null for sets).</summary>
+    public IEnumerable<(string[] Key, string? Value)> ElementsOf(string set)
+    {
+        if (!_sets.TryGetValue(set, out var s)) yield break;
+        foreach (var line in s.Elements.Values)
+        {
+            var body = line.Split(' ', 6)[5][2..^2];
+            string? value = null;
+            int v = body.IndexOf(" : ", StringComparison.Ordinal);
+            if (v >= 0) { value = body[(v + 3)..]; body = body[..v]; }
+            int c = body.IndexOf(" comment \"", StringComparison.Ordinal);
+            if (c >= 0) body = body[..c];
+            yield return (body.Split(" . "), value);
+        }
+    }
+
     private static string ElementKey(string rest)
     {
         // rest = "{ KEY [comment "C"] [: VALUE] }"
