@@ -36,6 +36,24 @@ public sealed partial class ClusterRuntime
         return Run(ctx, argv, owners);
     }
 
+    /// <summary>
+    /// <c>kubectl logs</c>: the log of container <paramref name="container"/> (or the first) of a pod, after the
+    /// pod's node has been realized and its programs have started (logs live for this runtime only).
+    /// </summary>
+    public string? Logs(string ns, string pod, string? container, out string? error)
+    {
+        var sb = EnsurePod(ns, pod, out error);
+        if (sb is null) return null;
+        Settle();
+        var c = container is null ? sb.Containers.FirstOrDefault() : sb.Container(container);
+        if (c is null)
+        {
+            error = $"error: container {container} is not valid for pod {pod}";
+            return null;
+        }
+        return c.Log.Text;
+    }
+
     /// <summary><c>podnet node exec NODE -- CMD</c>: runs a command in the node's namespace (as <c>docker exec</c> into a kind node).</summary>
     public ExecResult? ExecOnNode(string node, IReadOnlyList<string> argv, bool trace, out string? error)
     {

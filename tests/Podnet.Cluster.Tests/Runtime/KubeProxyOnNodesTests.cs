@@ -78,3 +78,36 @@ public sealed class KubeProxyOnNodesTests
         Assert.DoesNotContain(node.Kubelet.Cni.Ipam.Allocations.Values, v => v == sb.ContainerId);
     }
 }
+
+public sealed class LogsAndHostNetworkTests
+{
+    [Fact]
+    public void Logs_ShowTheProgramsStartup_AndHostNetworkPodsUseTheNodeNamespace()
+    {
+        var rt = RuntimeFixture.Realize("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: cache}
+            spec:
+              nodeName: podnet-worker
+              containers: [{name: redis, image: redis:7, ports: [{containerPort: 6379}]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent}
+            spec:
+              nodeName: podnet-worker
+              hostNetwork: true
+              containers: [{name: main, image: example/agent:1, ports: [{containerPort: 9100}]}]
+            """);
+        Assert.Contains("Ready to accept connections tcp", rt.Logs("default", "cache", null, out _));
+        var sb = rt.EnsurePod("default", "agent", out _)!;
+        Assert.Same(rt.BuiltNodes["podnet-worker"].Namespace, sb.Namespace);
+        Assert.Equal(rt.BuiltNodes["podnet-worker"].Ip, sb.Ip);
+        Assert.StartsWith("# Kubernetes-managed hosts file (host network).", sb.Hosts);
+        var ss = rt.ExecOnNode("podnet-worker", ["ss", "-tln"], false, out _)!.Stdout;
+        Assert.Contains("0.0.0.0:9100", ss);
+        Assert.Null(rt.Logs("default", "cache", "nope", out var err));
+        Assert.Equal("error: container nope is not valid for pod cache", err);
+    }
+}
