@@ -55,9 +55,13 @@ public static class PodnetCli
             context.Err.WriteLine("error: " + e.Message);
             return 1;
         }
-        // A flag nobody declared would otherwise be taken as a positional argument.
+        // A flag nobody declared would otherwise be taken as a positional argument. Everything after
+        // `--` belongs to the command being run (`podnet exec POD -- curl -s ...`), as with kubectl.
+        var dashDash = Array.IndexOf(args, "--");
+        var ownArgs = dashDash < 0 ? args : args[..dashDash];
         var unknownFlag = parse.CommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>()
-            .SelectMany(a => a.Tokens).Select(t => t.Value).FirstOrDefault(v => v.Length > 1 && v[0] == '-');
+            .SelectMany(a => a.Tokens).Select(t => t.Value)
+            .FirstOrDefault(v => v.Length > 1 && v[0] == '-' && ownArgs.Contains(v));
         if (parse.Errors.Count > 0 || unknownFlag is not null)
         {
             var command = string.Join(" ", CommandPath(parse.CommandResult.Command));

@@ -1,13 +1,16 @@
 using System.CommandLine;
+using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Store;
+using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
 
 /// <summary>
 /// <c>podnet tour</c>: a guided first look at a cluster. Creates (or reuses) the cluster
 /// <c>tour</c> with two workers, applies <c>examples/tour/</c>, and shows nodes, pods, Services,
-/// endpoints and one Service in detail, each under a short plain-language heading. The traffic
-/// steps arrive with the data plane. Exits 0 only if every step worked.
+/// endpoints and one Service in detail, then walks the traffic paths through the emulated data plane
+/// (localhost, pod to pod on one node and across nodes, ClusterIP, DNS, egress, NodePort), each under a
+/// short plain-language heading, and ends with a table of outcomes. Exits 0 only if every step worked.
 /// </summary>
 public static class TourCommand
 {
@@ -104,7 +107,90 @@ public static class TourCommand
         Heading("7. One Service up close", "`describe` puts it together: the selector, the virtual IP, the port mapping, and the pod addresses traffic will be sent to.");
         Step("describe", "svc", "backend", "-n", "shop", "--cluster", ClusterName);
 
-        Heading("What comes next", "So far this is the control plane's view. The traffic steps — curl from a pod, DNS through CoreDNS, kube-proxy's NAT to a backend, packets across nodes — arrive with the data plane in a later version of this tour.");
+        // The traffic steps: every output below comes from the emulated data plane (node and pod
+        // network namespaces, the bridge CNI plugin, kube-proxy's iptables rules, CoreDNS pods).
+        var outcomes = new List<(string Path, string Outcome)>();
+        Pod[] pods;
+        string[] nodeIps;
+        using (var session = ClusterSession.Open(context, ClusterName))
+        {
+            pods = session.Objects.OfKind<Pod>("Pod").Where(p => p.Namespace == "shop").ToArray();
+            nodeIps = session.Objects.OfKind<Node>("Node")
+                .Where(n => !n.Metadata.Labels.ContainsKey("node-role.kubernetes.io/control-plane"))
+                .Select(ClusterBootstrap.NodeInternalIp).OfType<string>().ToArray();
+        }
+        Pod? First(string app, Func<Pod, bool>? extra = null) => pods
+            .Where(p => p.Metadata.Labels.TryGetValue("app", out var a) && a == app && p.Status?.PodIP is not null && (extra?.Invoke(p) ?? true))
+            .OrderBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault();
+        void Path(string path, params string[] args)
+        {
+            // `--cluster` goes before `--`, which ends podnet's own flags.
+            var dd = Array.IndexOf(args, "--");
+            var full = dd < 0 ? [.. args, "--cluster", ClusterName] : args[..dd].Concat(["--cluster", ClusterName]).Concat(args[dd..]).ToArray();
+            context.Out.WriteLine("$ podnet " + string.Join(" ", args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? "'" + a + "'" : a)));
+            context.Out.Flush();
+            var rc = PodnetCli.Run(full, context);
+            context.Out.WriteLine();
+            context.Out.Flush();
+            outcomes.Add((path, rc == 0 ? "ok" : $"FAILED (exit {rc})"));
+            if (rc != 0)
+            {
+                failures++;
+                context.Err.WriteLine($"tour: path '{path}' failed: 'podnet {string.Join(" ", args)}' exited {rc}");
+            }
+        }
+
+        var frontend = First("frontend");
+        if (frontend is null)
+        {
+            context.Err.WriteLine("tour: no running frontend pod in namespace shop");
+            return 1;
+        }
+        var sameNode = First("backend", p => p.Spec.NodeName == frontend.Spec.NodeName);
+        var otherNode = First("backend", p => p.Spec.NodeName != frontend.Spec.NodeName);
+
+        Heading("8. Containers in one pod talk over localhost", "The pod `web` has two containers, nginx and a redis cache. They share one network namespace, so the web container reaches redis on localhost:6379 without any network in between.");
+        Path("container to container (localhost)", "exec", "web", "-n", "shop", "-c", "web", "--", "redis-cli", "-h", "localhost", "-p", "6379", "PING");
+
+        if (sameNode is not null)
+        {
+            Heading("9. Pod to pod on one node", $"{frontend.Name} and {sameNode.Name} both run on {frontend.Spec.NodeName}. The packet leaves the pod by its veth pair, the node's bridge cni0 finds the other pod's veth (ARP, then its forwarding table) and hands it over: no routing between nodes, no address translation. The trace lists every hop.");
+            Path("pod to pod, same node", "exec", frontend.Name, "-n", "shop", "--trace", "--", "curl", "-s", $"http://{sameNode.Status!.PodIP}:8080/hostname");
+        }
+        if (otherNode is not null)
+        {
+            Heading("10. Pod to pod across nodes", $"{otherNode.Name} runs on {otherNode.Spec.NodeName}. The node routes the pod's packet to the other node (a route per pod CIDR, or the VXLAN overlay), and the backend sees the frontend's own pod IP {frontend.Status!.PodIP}: there is no NAT between pods.");
+            Path("pod to pod, across nodes", "exec", frontend.Name, "-n", "shop", "--trace", "--", "curl", "-s", $"http://{otherNode.Status!.PodIP}:8080/clientip");
+        }
+
+        Heading("11. Pod to Service: ClusterIP and kube-proxy", "`backend` is a name and a virtual IP. kube-proxy wrote iptables rules on every node: KUBE-SERVICES matches the ClusterIP, KUBE-SVC picks one endpoint at random (probability 1/3, then 1/2, then the rest), KUBE-SEP DNATs to it, and conntrack reverses the NAT on the reply. Three requests, three random choices:");
+        Path("pod to Service (ClusterIP)", "exec", frontend.Name, "-n", "shop", "--trace", "--", "curl", "-s", "http://backend/hostname");
+        Path("pod to Service (ClusterIP)", "exec", frontend.Name, "-n", "shop", "--", "curl", "-s", "http://backend/hostname");
+        Path("pod to Service (ClusterIP)", "exec", frontend.Name, "-n", "shop", "--", "curl", "-s", "http://backend/hostname");
+
+        Heading("12. DNS: names for Services", "The kubelet wrote the pod's /etc/resolv.conf: the kube-dns Service as nameserver and a search list, so `backend` becomes backend.shop.svc.cluster.local. CoreDNS pods answer with the ClusterIP; for the headless Service `db` they answer with the pods' own IPs.");
+        Path("DNS (CoreDNS, search list)", "exec", frontend.Name, "-n", "shop", "--", "cat", "/etc/resolv.conf");
+        Path("DNS (CoreDNS, search list)", "exec", frontend.Name, "-n", "shop", "--", "nslookup", "backend");
+        Path("DNS (CoreDNS, search list)", "exec", frontend.Name, "-n", "shop", "--", "nslookup", "backend.shop.svc.cluster.local");
+        Path("DNS (CoreDNS, search list)", "exec", frontend.Name, "-n", "shop", "--", "nslookup", "db");
+
+        Heading("13. Egress: a pod reaches the internet", "The outside world's router knows nothing of pod addresses, so the node masquerades traffic leaving the cluster: the source becomes the node's IP (watch for MASQUERADE in the trace), and conntrack maps the reply back to the pod.");
+        Path("egress (masquerade)", "exec", frontend.Name, "-n", "shop", "--trace", "--", "curl", "-sI", "http://example.com");
+
+        if (nodeIps.Length > 0)
+        {
+            Heading("14. From outside: NodePort", $"`frontend` is a NodePort Service: every node opens port 30080. A client on the internet connects to a node IP ({nodeIps[0]}); kube-proxy DNATs to a frontend pod, possibly on another node, and masquerades so the reply comes back the same way.");
+            Path("outside to NodePort", "outside", "--", "curl", "-sI", $"http://{nodeIps[0]}:30080/");
+        }
+
+        Heading("Summary", "Each path the tour walked, with what actually happened in the emulation:");
+        foreach (var group in outcomes.GroupBy(o => o.Path))
+        {
+            var bad = group.FirstOrDefault(o => o.Outcome != "ok");
+            context.Out.WriteLine($"  {group.Key,-36} {(bad.Path is null ? "ok" : bad.Outcome)}");
+        }
+        context.Out.WriteLine($"  {"Ingress (host and path routing, TLS)",-36} not emulated yet");
+        context.Out.WriteLine($"  {"NetworkPolicy enforcement and probe",-36} not emulated yet (see `podnet reach` for the analyzer)");
         context.Out.Flush();
         if (failures > 0)
         {

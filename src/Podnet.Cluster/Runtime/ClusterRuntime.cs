@@ -221,7 +221,13 @@ public sealed partial class ClusterRuntime
     public IEnumerable<string> NodesForAddress(string ip)
     {
         foreach (var n in _nodes.Values)
-            if (ClusterBootstrap.NodeInternalIp(n) == ip) yield return n.Name;
+        {
+            if (ClusterBootstrap.NodeInternalIp(n) != ip) continue;
+            yield return n.Name;
+            // A node IP answers NodePorts too, and kube-proxy forwards those to endpoints on any node.
+            foreach (var s in _services.Where(s => s.Spec.Ports.Any(p => p.NodePort is > 0)))
+                foreach (var en in NodesForService(s.Namespace, s.Name)) yield return en;
+        }
         foreach (var p in _pods)
             if (p.Status?.PodIP == ip && p.Spec.HostNetwork != true && p.Spec.NodeName is { } pn) yield return pn;
         foreach (var s in _services)

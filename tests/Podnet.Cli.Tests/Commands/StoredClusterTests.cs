@@ -167,7 +167,16 @@ public sealed class StoredClusterTests
         var first = cli.Run("tour");
         Assert.Equal(0, first.Code);
         Assert.Contains("$ podnet describe svc backend -n shop", first.Out, StringComparison.Ordinal);
-        Assert.Contains("arrive with the data plane", first.Out, StringComparison.Ordinal);
+        // Every traffic path the tour walks ran in the emulated data plane and succeeded.
+        foreach (var path in new[] { "container to container (localhost)", "pod to pod, same node", "pod to pod, across nodes",
+                     "pod to Service (ClusterIP)", "DNS (CoreDNS, search list)", "egress (masquerade)", "outside to NodePort" })
+        {
+            Assert.Matches(@"(?m)^  " + System.Text.RegularExpressions.Regex.Escape(path) + @"\s+ok$", first.Out);
+        }
+        Assert.Contains("PONG", first.Out, StringComparison.Ordinal);
+        Assert.Contains("nat: DNAT 10.96.", first.Out, StringComparison.Ordinal);
+        Assert.Contains("MASQUERADE", first.Out, StringComparison.Ordinal);
+        Assert.Contains("Name:\tbackend.shop.svc.cluster.local", first.Out, StringComparison.Ordinal);
         var second = cli.Run("tour");
         Assert.Equal(0, second.Code);
         Assert.Contains("Reusing the cluster \"tour\"", second.Out, StringComparison.Ordinal);

@@ -24,6 +24,7 @@ public static class Curl
         double? maxTime = null, connectTimeout = null;
         var headers = new List<(string, string)>();
         var resolve = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        args = ExpandShortFlags(args);
         for (int i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -33,8 +34,6 @@ public static class Curl
                 case "-v" or "--verbose": verbose = true; break;
                 case "-s" or "--silent": silent = true; break;
                 case "-S" or "--show-error": showError = true; break;
-                case "-sS" or "-Ss": silent = showError = true; break;
-                case "-sv" or "-vs": silent = verbose = true; break;
                 case "-I" or "--head": head = true; break;
                 case "-k" or "--insecure" or "-L" or "--location" or "-f" or "--fail": break;
                 case "-H" or "--header":
@@ -197,5 +196,29 @@ public static class Curl
         else ctx.Out.Append(Encoding.UTF8.GetString(resp.Value.Body));
         if (writeOut is not null) ctx.Out.Append(writeOut.Replace("%{http_code}", (r?.Status ?? 0).ToString("000", CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal));
         return 0;
+    }
+
+    /// <summary>
+    /// Splits bundled short options as curl's getopt does (<c>-sSI</c> = <c>-s -S -I</c>; <c>-sm 5</c> =
+    /// <c>-s -m 5</c>, an option taking a value must come last in the bundle).
+    /// </summary>
+    private static IReadOnlyList<string> ExpandShortFlags(IReadOnlyList<string> args)
+    {
+        const string flags = "vsSIkLf";
+        const string withValue = "HXdowm";
+        var result = new List<string>(args.Count);
+        foreach (var a in args)
+        {
+            if (a.Length > 2 && a[0] == '-' && a[1] != '-' && a.Skip(1).SkipLast(1).All(c => flags.Contains(c))
+                && (flags.Contains(a[^1]) || withValue.Contains(a[^1])))
+            {
+                foreach (var c in a.Skip(1)) result.Add("-" + c);
+            }
+            else
+            {
+                result.Add(a);
+            }
+        }
+        return result;
     }
 }
