@@ -184,6 +184,30 @@ public sealed class StoredClusterTests
     }
 
     [Fact]
+    public void Exec_FlagsAfterDoubleDash_BelongToTheTool()
+    {
+        using var cli = new CliHarness();
+        var manifest = Path.Combine(cli.Home, "web.yaml");
+        Directory.CreateDirectory(cli.Home);
+        File.WriteAllText(manifest, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers:
+              - {name: web, image: nginx:1.27, ports: [{containerPort: 80}]}
+            """);
+        // `-sI` is curl's (bundled -s -I), not podnet's: kubectl passes everything after `--` through.
+        var r = cli.Run("exec", "web", "-f", manifest, "--seed", "1", "--", "curl", "-sI", "http://localhost/");
+        Assert.Equal(0, r.Code);
+        Assert.StartsWith("HTTP/1.1 200 OK", r.Out, StringComparison.Ordinal);
+        // Before `--`, an undeclared flag is still podnet's error.
+        var bad = cli.Run("exec", "web", "-f", manifest, "--bogus", "--", "curl", "-s", "http://localhost/");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("unknown flag: --bogus", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownFlag_IsAnErrorWithUsageHint()
     {
         using var cli = new CliHarness();
