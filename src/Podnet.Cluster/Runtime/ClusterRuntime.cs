@@ -134,6 +134,7 @@ public sealed partial class ClusterRuntime
         }
         var kp = NodeKubeProxy.Sync(host, ProxyMode, _objects, Config.PodCidr, Config.ServiceCidr);
         if (kp is not null) Problems.Add($"{name}: kube-proxy: {kp.Trim()}");
+        if (Options.EnforceNetworkPolicies && NodePolicyAgent.Sync(host, _objects) is { } np) Problems.Add($"{name}: NetworkPolicy agent: {np}");
 
         foreach (var pod in _pods.Where(p => p.Spec.NodeName == name && IsRunnable(p)).OrderBy(p => p.Spec.HostNetwork == true ? 0 : 1).ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
         {

@@ -12,6 +12,9 @@ public sealed record RuntimeOptions
     /// <summary>Egress masquerade (ip-masq-agent rules); off shows why it exists: replies to pod IPs find no route back.</summary>
     public bool EgressMasquerade { get; init; } = true;
 
+    /// <summary>The NetworkPolicy agent on every node (filter rules from the policies that select its pods).</summary>
+    public bool EnforceNetworkPolicies { get; init; } = true;
+
     /// <summary>Overrides the cluster's overlay (<c>host-gw</c> or <c>vxlan</c>); null keeps the cluster's setting.</summary>
     public string? Overlay { get; init; }
 

@@ -169,13 +169,15 @@ public sealed class StoredClusterTests
         Assert.Contains("$ podnet describe svc backend -n shop", first.Out, StringComparison.Ordinal);
         // Every traffic path the tour walks ran in the emulated data plane and succeeded.
         foreach (var path in new[] { "container to container (localhost)", "pod to pod, same node", "pod to pod, across nodes",
-                     "pod to Service (ClusterIP)", "DNS (CoreDNS, search list)", "egress (masquerade)", "outside to NodePort" })
+                     "pod to Service (ClusterIP)", "DNS (CoreDNS, search list)", "egress (masquerade)", "outside to NodePort", "NetworkPolicy (deny, then allow)" })
         {
             Assert.Matches(@"(?m)^  " + System.Text.RegularExpressions.Regex.Escape(path) + @"\s+ok$", first.Out);
         }
         Assert.Contains("PONG", first.Out, StringComparison.Ordinal);
         Assert.Contains("nat: DNAT 10.96.", first.Out, StringComparison.Ordinal);
         Assert.Contains("MASQUERADE", first.Out, StringComparison.Ordinal);
+        // The policy agent's DROP makes the non-frontend pod's connection time out.
+        Assert.Contains("curl: (28) Failed to connect to backend port 80 after 2001 ms: Timeout was reached", first.Err, StringComparison.Ordinal);
         Assert.Contains("Name:\tbackend.shop.svc.cluster.local", first.Out, StringComparison.Ordinal);
         var second = cli.Run("tour");
         Assert.Equal(0, second.Code);

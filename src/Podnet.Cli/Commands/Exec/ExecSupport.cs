@@ -17,12 +17,13 @@ internal static class ExecSupport
         new(session.Objects.All, session.Config, new RuntimeOptions { Seed = seed ?? Environment.TickCount, Epoch = context.Clock() });
 
     /// <summary>Writes a result the way kubectl exec relays it; returns the exit code.</summary>
-    public static int Print(CliContext context, ExecResult r, bool trace)
+    public static int Print(CliContext context, ExecResult r, bool trace, IReadOnlyList<string>? problems = null)
     {
         context.Out.Write(r.Stdout);
         context.Err.Write(r.Stderr);
         if (trace)
         {
+            foreach (var problem in problems ?? []) context.Err.WriteLine("podnet: warning: " + problem);
             foreach (var (label, t) in r.Traces)
             {
                 context.Out.WriteLine();

@@ -34,7 +34,10 @@ internal static class IpsetTool
                     if (l == "COMMIT") continue;
                     try
                     {
-                        var r = Exec(nf, Split(l), exist, namesOnly);
+                        // A restore line may carry its own -exist / -! (ipset accepts it per command).
+                        var lineWords = Split(l);
+                        bool lineExist = lineWords.Remove("-exist") | lineWords.Remove("-!");
+                        var r = Exec(nf, lineWords, exist || lineExist, namesOnly);
                         if (r.ExitCode != 0) return r;
                     }
                     catch (IpsetException ex)
