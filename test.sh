@@ -11,7 +11,7 @@ for f in "$results"/*.trx; do
   line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
   x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
-  s=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${s:-0}))
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${t:-0} - ${p:-0} - ${x:-0}))
 done
 rm -rf "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
