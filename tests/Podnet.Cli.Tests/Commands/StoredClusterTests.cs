@@ -210,6 +210,22 @@ public sealed class StoredClusterTests
     }
 
     [Fact]
+    public void Reach_WithoutManifests_AnalyzesTheCurrentClustersLivePods()
+    {
+        using var cli = new CliHarness();
+        Assert.Equal(0, cli.Run("cluster", "create", "shop", "--workers", "2").Code);
+        Assert.Equal(0, cli.Run("apply", "-f", CliHarness.Examples).Code);
+        var r = cli.Run("reach", "-n", "shop");
+        Assert.Equal(0, r.Code);
+        var lines = r.Out.Split('\n');
+        // backend-from-frontend: only the frontend's pods reach the backend's pods, on TCP 8080.
+        Assert.Single(lines, l => l.Contains("=> shop/backend-", StringComparison.Ordinal) && l.StartsWith("shop/", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("shop/frontend-", StringComparison.Ordinal) && l.Contains("=> shop/backend-", StringComparison.Ordinal) && l.EndsWith(": TCP 8080", StringComparison.Ordinal));
+        // live pods are grouped by their owners once: no Deployment template counted beside its ReplicaSet.
+        Assert.DoesNotContain("[Deployment]", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownFlag_IsAnErrorWithUsageHint()
     {
         using var cli = new CliHarness();

@@ -16,7 +16,7 @@ namespace Podnet.Cli.Commands.Reach;
 public static class ReachCommand
 {
     /// <summary>Builds the command. Output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console by default).</summary>
-    public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
+    public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null, Func<IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject>>? clusterObjects = null)
     {
         var files = new Option<string[]>("--filename", "-f") { Description = "Manifest file or folder (read recursively: .yaml, .yml, .json); repeatable; '-' for stdin", AllowMultipleArgumentsPerToken = false };
         var ns = new Option<string?>("--namespace", "-n") { Description = "Only show peers in this namespace (and the default namespace for pod/NAME)" };
@@ -38,7 +38,7 @@ public static class ReachCommand
         {
             var o = stdout ?? Console.Out;
             var e = stderr ?? Console.Error;
-            return Run(o, e, new Request(
+            return Run(o, e, clusterObjects, new Request(
                 parse.GetValue(files) ?? [], parse.GetValue(ns), parse.GetValue(output) ?? "txt", parse.GetValue(port), parse.GetValue(protocol) ?? "TCP",
                 parse.GetValue(from), parse.GetValue(to), parse.GetValue(explain), parse.GetValue(compat)));
         });
@@ -47,7 +47,7 @@ public static class ReachCommand
 
     private sealed record Request(string[] Files, string? Namespace, string Output, int? Port, string Protocol, string? From, string? To, bool Explain, string? Compat);
 
-    private static int Run(TextWriter stdout, TextWriter stderr, Request r)
+    private static int Run(TextWriter stdout, TextWriter stderr, Func<IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject>>? clusterObjects, Request r)
     {
         AnalysisMode mode;
         switch (r.Compat)
@@ -75,29 +75,39 @@ public static class ReachCommand
             return 1;
         }
 
+        ReachAnalysis analysis;
         if (r.Files.Length == 0)
         {
-            stderr.WriteLine("error: must specify one of -f");
-            return 1;
+            // No manifests: analyze the current cluster's objects (as kubectl reads the API server).
+            if (clusterObjects is null)
+            {
+                stderr.WriteLine("error: must specify one of -f");
+                return 1;
+            }
+            // A live cluster has the pods themselves: workload templates would count them twice.
+            analysis = ReachAnalysis.FromObjects(
+                clusterObjects().Where(o => o.Kind is not ("Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" or "Job")), mode);
         }
-
-        var set = new ManifestSet();
-        foreach (var f in r.Files)
+        else
         {
-            set.AddRange(ManifestReader.ReadPath(f, recursive: true));
-        }
+            var set = new ManifestSet();
+            foreach (var f in r.Files)
+            {
+                set.AddRange(ManifestReader.ReadPath(f, recursive: true));
+            }
 
-        foreach (var err in set.Errors.Where(x => x.UnknownKind == null))
-        {
-            stderr.WriteLine(err.KubectlLine);
-        }
+            foreach (var err in set.Errors.Where(x => x.UnknownKind == null))
+            {
+                stderr.WriteLine(err.KubectlLine);
+            }
 
-        if (set.HasFatalErrors)
-        {
-            return 1;
-        }
+            if (set.HasFatalErrors)
+            {
+                return 1;
+            }
 
-        var analysis = ReachAnalysis.FromManifests(set, mode);
+            analysis = ReachAnalysis.FromManifests(set, mode);
+        }
         if (analysis.Errors.Count > 0)
         {
             foreach (var err in analysis.Errors)
