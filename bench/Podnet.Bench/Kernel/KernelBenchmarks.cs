@@ -3,6 +3,7 @@ using Podnet.Kernel.Links;
 using Podnet.Kernel.Sockets;
 using Podnet.Kernel.Stack;
 using Podnet.Kernel.Wire;
+using Podnet.Bench.Shared;
 
 namespace Podnet.Bench.Kernel;
 
@@ -87,18 +88,7 @@ public class KernelBenchmarks
         _tcpClient = a;
         _tcpDst = Ipv4Address.Parse("10.0.0.11");
         var listener = b.Tcp.Listen(0, 80).Listener!;
-        w.Loop.Start(async () =>
-        {
-            var buf = new byte[512];
-            while (true)
-            {
-                var s = await listener.AcceptAsync();
-                if (s == null) return;
-                var r = await s.ReceiveAsync(buf);
-                s.Send(buf.AsSpan(0, r.Count));
-                s.Close();
-            }
-        });
+        TcpEchoWorkload.StartServer(w, listener);
         TcpConnectRequestResponseClose();
     }
 
@@ -106,23 +96,8 @@ public class KernelBenchmarks
     [Benchmark(OperationsPerInvoke = Connections)]
     public int TcpConnectRequestResponseClose()
     {
-        int ok = 0;
-        var request = new byte[100];
-        var r = _tcpWorld.Run(async () =>
-        {
-            var buf = new byte[512];
-            for (int i = 0; i < Connections; i++)
-            {
-                var s = _tcpClient.Tcp.Open();
-                if (await s.ConnectAsync(_tcpDst, 80) != Errno.None) continue;
-                s.Send(request);
-                var got = await s.ReceiveAsync(buf);
-                if (got.Count == 100) ok++;
-                s.Close();
-            }
-        }, TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+        var ok = TcpEchoWorkload.RunConnections(_tcpWorld, _tcpClient, _tcpDst, Connections);
         _tcpWorld.Loop.RunUntilIdle(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
-        if (ok != Connections) throw new InvalidOperationException($"only {ok} of {Connections} connections completed ({r.Outcome})");
         return ok;
     }
 }

@@ -3,6 +3,7 @@ using Podnet.Kernel.Links;
 using Podnet.Kernel.Sockets;
 using Podnet.Kernel.Stack;
 using Podnet.Kernel.Wire;
+using Podnet.Bench.Shared;
 
 namespace Podnet.Bench.Netfilter;
 
@@ -51,18 +52,7 @@ public class TcpThroughDnatBenchmarks
         if (r.ExitCode != 0) throw new InvalidOperationException(r.Stderr);
         _vip = Ipv4Address.Parse(KubeProxyRules.ServiceIp(0));
         var listener = pair[1].Tcp.Listen(0, 80).Listener!;
-        w.Loop.Start(async () =>
-        {
-            var buf = new byte[512];
-            while (true)
-            {
-                var s = await listener.AcceptAsync();
-                if (s == null) return;
-                var got = await s.ReceiveAsync(buf);
-                s.Send(buf.AsSpan(0, got.Count));
-                s.Close();
-            }
-        });
+        TcpEchoWorkload.StartServer(w, listener);
         TcpConnectThroughDnat();
     }
 
@@ -70,24 +60,9 @@ public class TcpThroughDnatBenchmarks
     [Benchmark(OperationsPerInvoke = Connections)]
     public int TcpConnectThroughDnat()
     {
-        int ok = 0;
-        var request = new byte[100];
-        var run = _world.Run(async () =>
-        {
-            var buf = new byte[512];
-            for (int i = 0; i < Connections; i++)
-            {
-                var s = _client.Tcp.Open();
-                if (await s.ConnectAsync(_vip, 80) != Errno.None) continue;
-                s.Send(request);
-                var got = await s.ReceiveAsync(buf);
-                if (got.Count == 100) ok++;
-                s.Close();
-            }
-        }, TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+        var ok = TcpEchoWorkload.RunConnections(_world, _client, _vip, Connections);
         // let TIME_WAIT and conntrack entries age out between iterations
         _world.Loop.RunFor(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
-        if (ok != Connections) throw new InvalidOperationException($"only {ok} of {Connections} connections completed ({run.Outcome})");
         return ok;
     }
 }

@@ -46,7 +46,7 @@ internal static class NftLexer
                 while (i < s.Length && s[i] is not (' ' or '\t' or '{' or '}' or ';' or '"' or '#')
                        && !(s[i] == ',' && (i + 1 >= s.Length || s[i + 1] is ' ' or '\t'))) i++;
                 var word = s[b..i];
-                // "a:b" inside maps is written with spaces by kube-proxy; "0:" forms are split here
+                // "a:b" inside maps is often written with spaces; "0:" forms are split here
                 if (word.Length > 1 && word.EndsWith(':') && !word.StartsWith(':'))
                 {
                     tokens.Add(new NftToken(word[..^1], ln + 1, b + 1));

@@ -10,7 +10,7 @@ internal sealed class NftCommand(NftToken at, Action<NftWork> apply)
 }
 
 /// <summary>
-/// Parser for the nft language subset kube-proxy and CNI plugins write: <c>add|create|insert|replace|delete|flush</c>
+/// Parser for the nft language subset that node agents (service proxies, network plugins) write: <c>add|create|insert|replace|delete|flush</c>
 /// commands for tables, chains, rules, sets, maps and elements, and the block syntax that <c>nft list</c> prints.
 /// </summary>
 internal sealed class NftParser
