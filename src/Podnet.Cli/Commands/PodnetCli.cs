@@ -38,7 +38,7 @@ public static class PodnetCli
     public static IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject> CurrentObjects(CliContext context)
     {
         using var session = ClusterSession.Open(context, null);
-        return session.Objects.All.ToList();
+        return session.NetworkObjects;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
