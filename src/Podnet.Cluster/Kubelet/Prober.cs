@@ -114,11 +114,23 @@ public static class Prober
         if (action.Command.Count == 0) return new ProbeResult(false, "exec: no command given");
         var argv = ShellCommand(action.Command);
         var ctx = new ToolContext(container.Context, ImageCatalog.Libc(container.Spec.Image ?? ""), trace: false);
-        var run = ToolRunner.RunAsync(ctx, argv);
-        var finished = await Task.WhenAny(run, container.Context.Loop.Delay(timeout));
-        if (finished != run) return new ProbeResult(false, $"command \"{string.Join(" ", action.Command)}\" timed out");
+        // The first of the command and the timeout, without Task.WhenAny (its continuation would leave the loop's thread).
+        var first = new TaskCompletionSource<int?>();
+        _ = RunCommand(ctx, argv, first);
+        _ = TimeOut(container.Context.Loop, timeout, first);
+        var exit = await first.Task;
+        if (exit is null) return new ProbeResult(false, $"command \"{string.Join(" ", action.Command)}\" timed out");
         var output = ctx.Out.ToString() + ctx.Err.ToString();
-        return run.Result == 0 ? new ProbeResult(true, output) : new ProbeResult(false, output.TrimEnd('\n'));
+        return exit == 0 ? new ProbeResult(true, output) : new ProbeResult(false, output.TrimEnd('\n'));
+    }
+
+    private static async Task RunCommand(ToolContext ctx, IReadOnlyList<string> argv, TaskCompletionSource<int?> first) =>
+        first.TrySetResult(await ToolRunner.RunAsync(ctx, argv));
+
+    private static async Task TimeOut(Podnet.Kernel.Simulation.EventLoop loop, TimeSpan after, TaskCompletionSource<int?> first)
+    {
+        await loop.Delay(after);
+        first.TrySetResult(null);
     }
 
     /// <summary><c>sh -c "cmd args"</c> runs <c>cmd args</c> (the emulated images' shells run one simple command).</summary>

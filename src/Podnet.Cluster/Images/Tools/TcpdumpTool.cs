@@ -109,8 +109,9 @@ public static class TcpdumpTool
         foreach (var d in devices) d.AddTap(tap);
         try
         {
-            var deadline = ctx.Process.Loop.Delay(TimeSpan.FromSeconds(seconds));
-            await Task.WhenAny(tap.Done.Task, deadline);
+            // Not Task.WhenAny: its continuation would leave the event loop's thread.
+            _ = Deadline(ctx, tap, TimeSpan.FromSeconds(seconds));
+            await tap.Done.Task;
         }
         finally
         {
@@ -121,9 +122,15 @@ public static class TcpdumpTool
         return 0;
     }
 
+    private static async Task Deadline(ToolContext ctx, Tap tap, TimeSpan after)
+    {
+        await ctx.Process.Loop.Delay(after);
+        tap.Done.TrySetResult();
+    }
+
     private sealed class Tap(Func<ReadOnlySpan<byte>, bool> filter, int limit, ToolContext ctx) : ICaptureTap
     {
-        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource Done = new();
         public int Captured;
         public int Seen;
 
