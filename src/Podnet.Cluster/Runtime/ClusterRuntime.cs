@@ -200,7 +200,15 @@ public sealed partial class ClusterRuntime
     }
 
     /// <summary>Runs the loop briefly so newly started programs bind their sockets (and failures are logged).</summary>
-    public void Settle() => World.Loop.RunFor(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+    public void Settle()
+    {
+        World.Loop.RunFor(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+        foreach (var (_, _, _, log) in ContainerLogs()) log.MarkStartupEnd();
+    }
+
+    /// <summary>The logs of every container running on the nodes built so far: (namespace, pod, container, log).</summary>
+    public IEnumerable<(string Namespace, string Pod, string Container, Images.ContainerLog Log)> ContainerLogs() =>
+        _built.Values.SelectMany(h => h.Kubelet.Pods.Values).SelectMany(sb => sb.Containers.Select(c => (sb.Pod.Namespace, sb.Pod.Name, c.Spec.Name, c.Log)));
 
     /// <summary>The host part of an argument: a URL's host, <c>host:port</c>'s host, or the word itself when it looks like a name or address.</summary>
     public static string? HostOf(string arg)

@@ -27,6 +27,7 @@ public static class NodeExecCommand
             var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed), runProbes: argv[0] == "tcpdump");
             var r = runtime.ExecOnNode(parse.GetValue(nodeArg)!, argv, parse.GetValue(trace), out var error)
                 ?? throw new KubectlException(error ?? "error: exec failed");
+            ContainerLogFiles.Persist(context, session, runtime);
             return ExecSupport.Print(context, r, parse.GetValue(trace), runtime.Problems);
         });
         return new Command("node", "Work with the emulated nodes") { exec };
