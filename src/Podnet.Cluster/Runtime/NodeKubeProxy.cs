@@ -20,8 +20,9 @@ namespace Podnet.Cluster.Runtime;
 /// <c>kube-ipvs0</c> dummy (created down, as kube-proxy leaves it) holding every service address
 /// (<c>ip addr add/del</c>), <c>ipset -exist restore</c>, the chains, <c>iptables-restore
 /// --noflush</c>, the jump rules, then the virtual services reconciled with <c>ipvsadm</c>
-/// (new services added, gone ones deleted, real servers added and removed; what did not change is
-/// left alone so existing IPVS connections stay).
+/// (new services added, gone ones deleted, real servers added, removed ones drained with weight 0
+/// first as kube-proxy's graceful termination does; what did not change is left alone so existing
+/// IPVS connections stay).
 /// </summary>
 public sealed class NodeKubeProxy
 {
@@ -35,6 +36,7 @@ public sealed class NodeKubeProxy
     private ProxierConfig? _config;
     private IpvsSyncResult? _lastIpvs;
     private readonly HashSet<string> _dummyAddresses = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _graceful = new(StringComparer.Ordinal);
 
     /// <summary>kube-proxy in <paramref name="mode"/> (<c>iptables</c>, <c>nftables</c>, <c>ipvs</c>) for <paramref name="node"/>.</summary>
     public NodeKubeProxy(NodeHost node, string mode, string clusterCidr, string serviceCidr)
@@ -141,17 +143,28 @@ public sealed class NodeKubeProxy
         return null;
     }
 
-    /// <summary>The ipvsadm commands that turn <paramref name="before"/>'s virtual services into <paramref name="after"/>'s.</summary>
-    internal static IReadOnlyList<string[]> IpvsReconcile(IpvsSyncResult? before, IpvsSyncResult after)
+    /// <summary>
+    /// The ipvsadm commands that turn the kernel's virtual services (last programmed from
+    /// <paramref name="before"/>) into <paramref name="after"/>'s, with kube-proxy's graceful
+    /// termination (<c>pkg/proxy/ipvs/graceful_termination.go</c>): a TCP real server that goes
+    /// away is first set to weight 0 (no new connections, existing ones continue) and deleted by a
+    /// later sync once its active and inactive connection counts are 0; one that comes back gets
+    /// weight 1 again. UDP/SCTP real servers are deleted at once, as upstream.
+    /// </summary>
+    private List<string[]> IpvsReconcile(IpvsSyncResult? before, IpvsSyncResult after)
     {
-        if (before is null) return after.IpvsadmCommands();
+        if (before is null) return [.. after.IpvsadmCommands()];
         static string Vip(IpvsVirtualServer v) => Ep(v.Address, v.Port);
         static string Ep(IPAddress a, int p) => a + ":" + p.ToString(System.Globalization.CultureInfo.InvariantCulture);
         static string Kind(IpvsVirtualServer v) => v.Protocol switch { L4Protocol.Tcp => "-t", L4Protocol.Udp => "-u", _ => "--sctp-service" };
         var old = before.VirtualServers.ToDictionary(v => v.Key, StringComparer.Ordinal);
         var now = after.VirtualServers.ToDictionary(v => v.Key, StringComparer.Ordinal);
         var list = new List<string[]>();
-        foreach (var v in before.VirtualServers.Where(v => !now.ContainsKey(v.Key))) list.Add(["-D", Kind(v), Vip(v)]);
+        foreach (var v in before.VirtualServers.Where(v => !now.ContainsKey(v.Key)))
+        {
+            list.Add(["-D", Kind(v), Vip(v)]);
+            _graceful.RemoveWhere(g => g.StartsWith(v.Key + "|", StringComparison.Ordinal));
+        }
         foreach (var v in after.VirtualServers)
         {
             string[] Svc(string op)
@@ -160,24 +173,46 @@ public sealed class NodeKubeProxy
                 if (v.Persistent) a.AddRange(["-p", v.Timeout.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 return [.. a];
             }
-            string[] Rs(string op, IpvsRealServer rs) => op == "-d"
-                ? ["-d", Kind(v), Vip(v), "-r", Ep(rs.Address, rs.Port)]
-                : [op, Kind(v), Vip(v), "-r", Ep(rs.Address, rs.Port), "-m", "-w", rs.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            string[] Rs(string op, IPAddress addr, int port, int weight) => op == "-d"
+                ? ["-d", Kind(v), Vip(v), "-r", Ep(addr, port)]
+                : [op, Kind(v), Vip(v), "-r", Ep(addr, port), "-m", "-w", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)];
             if (!old.TryGetValue(v.Key, out var o))
             {
                 list.Add(Svc("-A"));
-                foreach (var rs in v.RealServers) list.Add(Rs("-a", rs));
+                foreach (var rs in v.RealServers) list.Add(Rs("-a", rs.Address, rs.Port, rs.Weight));
                 continue;
             }
             if (o.Scheduler != v.Scheduler || o.Persistent != v.Persistent || o.Timeout != v.Timeout) list.Add(Svc("-E"));
             var oldRs = o.RealServers.ToDictionary(x => Ep(x.Address, x.Port), StringComparer.Ordinal);
             var newRs = v.RealServers.ToDictionary(x => Ep(x.Address, x.Port), StringComparer.Ordinal);
-            foreach (var rs in o.RealServers.Where(x => !newRs.ContainsKey(Ep(x.Address, x.Port)))) list.Add(Rs("-d", rs));
+            foreach (var rs in o.RealServers.Where(x => !newRs.ContainsKey(Ep(x.Address, x.Port))))
+            {
+                if (v.Protocol == L4Protocol.Tcp)
+                {
+                    list.Add(Rs("-e", rs.Address, rs.Port, 0));
+                    _graceful.Add(v.Key + "|" + Ep(rs.Address, rs.Port));
+                }
+                else list.Add(Rs("-d", rs.Address, rs.Port, 0));
+            }
             foreach (var rs in v.RealServers)
             {
-                if (!oldRs.TryGetValue(Ep(rs.Address, rs.Port), out var had)) list.Add(Rs("-a", rs));
-                else if (had.Weight != rs.Weight) list.Add(Rs("-e", rs));
+                var ep = Ep(rs.Address, rs.Port);
+                if (_graceful.Remove(v.Key + "|" + ep)) list.Add(Rs("-e", rs.Address, rs.Port, rs.Weight));
+                else if (!oldRs.TryGetValue(ep, out var had)) list.Add(Rs("-a", rs.Address, rs.Port, rs.Weight));
+                else if (had.Weight != rs.Weight) list.Add(Rs("-e", rs.Address, rs.Port, rs.Weight));
             }
+        }
+        // Graceful deletions whose connections are all gone (upstream checks once a minute; here at each sync).
+        foreach (var g in _graceful.Order(StringComparer.Ordinal).ToList())
+        {
+            var parts = g.Split('|');
+            if (!now.TryGetValue(parts[0], out var v)) continue;
+            var ep = parts[1].Split(':');
+            var svc = Nf.Ipvs.Find(6, Kernel.Wire.Ipv4Address.Parse(v.Address.ToString()), (ushort)v.Port);
+            var server = svc?.RealServers.FirstOrDefault(r => Kernel.Wire.Ipv4Address.Format(r.Address) == ep[0] && r.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == ep[1]);
+            if (server is not null && server.ActiveConnections + server.InactiveConnections > 0) continue;
+            if (server is not null) list.Add(["-d", Kind(v), Vip(v), "-r", parts[1]]);
+            _graceful.Remove(g);
         }
         return list;
     }

@@ -25,7 +25,7 @@ internal sealed class ServiceWorld
 {
     public const string Worker = "podnet-worker";
     public const string Worker2 = "podnet-worker2";
-    public const string ControlPlane = "podnet-control-plane";
+    public const string ControlPlaneNode = "podnet-control-plane";
 
     private ServiceWorld(ObjectSet set, ClusterConfig config, ClusterRuntime rt)
     {
@@ -119,38 +119,38 @@ internal sealed class ServiceWorld
     }
 
     /// <summary>An agnhost netexec pod on <paramref name="node"/> labelled <c>app: APP</c>.</summary>
-    public static string Backend(string name, string node, string app = "web") => $"""
+    public static string Backend(string name, string node, string app = "web") => $$"""
         apiVersion: v1
         kind: Pod
-        metadata: {{name: {name}, labels: {{app: {app}}}}}
+        metadata: {name: {{name}}, labels: {app: {{app}} } }
         spec:
-          nodeName: {node}
-          containers: [{{name: main, image: registry.k8s.io/e2e-test-images/agnhost:2.52, args: [netexec, --http-port=8080], ports: [{{containerPort: 8080}}]}}]
+          nodeName: {{node}}
+          containers: [{name: main, image: registry.k8s.io/e2e-test-images/agnhost:2.52, args: [netexec, --http-port=8080], ports: [{containerPort: 8080}] }]
         ---
 
         """;
 
     /// <summary>A busybox client pod on <paramref name="node"/>.</summary>
-    public static string Client(string name, string node) => $"""
+    public static string Client(string name, string node) => $$"""
         apiVersion: v1
         kind: Pod
-        metadata: {{name: {name}}}
+        metadata: {name: {{name}} }
         spec:
-          nodeName: {node}
-          containers: [{{name: main, image: busybox, command: [sleep, "3600"]}}]
+          nodeName: {{node}}
+          containers: [{name: main, image: busybox, command: [sleep, "3600"] }]
         ---
 
         """;
 
     /// <summary>A Service selecting <c>app: APP</c>, port 80 → 8080, with extra spec lines.</summary>
-    public static string Service(string name, string app = "web", string extraSpec = "") => $"""
+    public static string Service(string name, string app = "web", string extraSpec = "") => $$"""
         apiVersion: v1
         kind: Service
-        metadata: {{name: {name}}}
+        metadata: {name: {{name}} }
         spec:
-          selector: {{app: {app}}}
-          ports: [{{port: 80, targetPort: 8080}}]
-        {extraSpec}
+          selector: {app: {{app}} }
+          ports: [{port: 80, targetPort: 8080}]
+        {{extraSpec}}
         ---
 
         """;
