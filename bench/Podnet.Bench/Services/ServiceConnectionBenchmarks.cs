@@ -75,7 +75,7 @@ public class ServiceConnectionBenchmarks
     private static Pod Pod(string name, string node, string image, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> labels) => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = "default", Labels = labels, CreationTimestamp = Now },
-        Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "main", Image = image, Args = args, Ports = [new ContainerPort { ContainerPort = 8080 }] }] },
+        Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "main", Image = image, Args = args, Ports = [new ContainerPort { ContainerPortNumber = 8080 }] }] },
     };
 
     /// <summary>Prints CPU time per connection over every invocation.</summary>

@@ -13,8 +13,8 @@ namespace Podnet.Cluster.Controllers;
 /// deleted Services are free again because allocation is computed from the Services that exist.
 /// Events as the service controller records them: <c>EnsuringLoadBalancer</c>,
 /// <c>EnsuredLoadBalancer</c>, <c>DeletingLoadBalancer</c>, <c>DeletedLoadBalancer</c>, and the
-/// Warning <c>SyncLoadBalancerFailed</c>. Deterministic: Services are served oldest first, then by
-/// namespace/name, each taking the lowest free address.
+/// Warning <c>SyncLoadBalancerFailed</c>. Deterministic: Services that request an address are served
+/// first, then oldest first, then by namespace/name; automatic picks take the lowest free address.
 /// </summary>
 public static class LoadBalancerController
 {
@@ -58,8 +58,9 @@ public static class LoadBalancerController
             wanting.Add(svc);
         }
 
-        // Second pass: allocate, oldest first.
-        foreach (var svc in wanting.OrderBy(s => s.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+        // Second pass: allocate — Services asking for an address first (so an automatic pick never
+        // takes an address someone asked for in the same pass), then oldest first.
+        foreach (var svc in wanting.OrderBy(s => Requested(s) is null ? 1 : 0).ThenBy(s => s.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
                      .ThenBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
         {
             var key = svc.Namespace + "/" + svc.Name;
