@@ -20,12 +20,13 @@ public static class ProbeCommand
         ns.Description = "Probe only the pods of this namespace (default: every namespace but kube-system)";
         var port = new Option<int>("--port") { Description = "Destination port", DefaultValueFactory = _ => 80 };
         var protocol = new Option<string>("--protocol") { Description = "tcp, udp or sctp", DefaultValueFactory = _ => "tcp" };
+        var recursive = CommonOptions.Recursive();
         var files = CommonOptions.Filename("Build a throwaway cluster from these manifests and probe it.");
         var timeout = new Option<double>("--timeout") { Description = "Seconds (virtual time) a probe waits before counting the connection as dropped", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int?>("--seed") { Description = "Seed of the emulation's random source" };
         var command = new Command("probe", "Measure which pod can connect to which (real connections in the emulated data plane) and compare with the NetworkPolicy analyzer")
         {
-            ns, port, protocol, files, timeout, seed,
+            ns, port, protocol, files, recursive, timeout, seed,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +47,7 @@ public static class ProbeCommand
                 throw new KubectlException("error: --timeout must be a positive number of seconds");
             }
 
-            using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, parse.GetValue(ns));
+            using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], parse.GetValue(recursive), parse.GetValue(ns));
             var options = new ProbeOptions
             {
                 Port = p,

@@ -21,12 +21,13 @@ public static class TraceCommand
         var ns = CommonOptions.Namespace();
         var output = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         var pcap = new Option<string?>("--pcap") { Description = "Also write the flow's frames (every device it crossed) to this pcap file" };
+        var recursive = CommonOptions.Recursive();
         var files = CommonOptions.Filename("Build a throwaway cluster from these manifests and trace in it.");
         var seed = ExecSupport.Seed();
         var timeout = new Option<double>("--timeout") { Description = "Seconds (virtual time) to wait for an answer", DefaultValueFactory = _ => 5.0 };
         var command = new Command("trace", "Send one connection and explain its path hop by hop: routes, ARP, bridge, the rules that matched, NAT, conntrack, policy")
         {
-            source, destination, protocol, ns, output, pcap, files, seed, timeout,
+            source, destination, protocol, ns, output, pcap, files, recursive, seed, timeout,
         };
         command.SetAction(parse =>
         {
@@ -42,7 +43,7 @@ public static class TraceCommand
                 throw new KubectlException("error: --timeout must be a positive number of seconds");
             }
 
-            using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, parse.GetValue(ns));
+            using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], parse.GetValue(recursive), parse.GetValue(ns));
             var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed));
             var tracer = new ConnectionTracer(runtime, parse.GetValue(ns) ?? "default") { Timeout = TimeSpan.FromSeconds(t) };
             var trace = tracer.Run(parse.GetValue(source)!, parse.GetValue(destination)!, parse.GetValue(protocol) ?? "tcp");
