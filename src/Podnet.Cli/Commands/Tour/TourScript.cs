@@ -151,10 +151,13 @@ internal static class TourScript
         {
             tour.Begin(6, "Egress: a pod reaches the internet",
                 "The internet's router knows nothing of pod addresses, so the node masquerades traffic leaving the cluster: the source becomes the node's IP (MASQUERADE in the trace, marked *), and conntrack maps the reply back to the pod. The name example.com is resolved by CoreDNS, which forwards it to the public resolver.");
-            tour.Run(["trace", "pod/" + fe, "example.com:80", "-n", "shop"], pcap: "step-6-egress.pcap",
+            var egress = tour.Run(["trace", "pod/" + fe, "example.com:80", "-n", "shop"], pcap: "step-6-egress.pcap",
                 check: c => c.Stdout.Contains("MASQUERADE", StringComparison.Ordinal) ? null : "no MASQUERADE in the trace");
             tour.Run(["exec", fe, "-n", "shop", "--", "curl", "-sI", "http://example.com"]);
-            tour.End($"The connection left {frontend.Spec.NodeName} with the node's address as its source, and example.com answered.");
+            var masq = System.Text.RegularExpressions.Regex.Match(egress.Stdout, @"MASQUERADE (\S+) -> (\S+)");
+            tour.End(masq.Success
+                ? $"The connection left {frontend.Spec.NodeName} as {masq.Groups[2].Value} instead of {masq.Groups[1].Value} (MASQUERADE to the node's address), and example.com answered."
+                : "example.com answered.");
         }
 
         if (Want(7))
@@ -162,8 +165,9 @@ internal static class TourScript
             tour.Begin(7, "From outside: NodePort",
                 $"`frontend` is a NodePort Service: every node opens port 30080. A client on the internet connects to a node IP ({workerIps[0]}); kube-proxy DNATs to a frontend pod, possibly on another node, and masquerades so the reply comes back the same way. (Ingress with host and path routing and TLS through a LoadBalancer address is added to this step when the ingress controller lands.)");
             tour.Run(["outside", "--", "curl", "-sI", $"http://{workerIps[0]}:30080/"]);
-            tour.Run(["trace", "outside", $"node/{workers[0]}:30080"], pcap: "step-7-nodeport.pcap");
-            tour.End($"The outside client reached a frontend pod through {workers[0]}'s NodePort 30080.");
+            var np = tour.Run(["trace", "outside", $"node/{workers[0]}:30080"], pcap: "step-7-nodeport.pcap");
+            var reached = System.Text.RegularExpressions.Regex.Match(np.Stdout, @"delivered to (pod \S+)");
+            tour.End($"The outside client reached {(reached.Success ? reached.Groups[1].Value : "a frontend pod")} through {workers[0]}'s NodePort 30080.");
         }
 
         if (Want(8))
