@@ -31,6 +31,8 @@ public static class PodnetCli
         root.Subcommands.Add(Dns.DnsCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err, () => CurrentObjects(context)));
+        root.Subcommands.Add(Probe.ProbeCommand.Create(context));
+        root.Subcommands.Add(Trace.TraceCommand.Create(context));
         return root;
     }
 
