@@ -19,18 +19,3 @@ public enum ProbeVerdict
     /// <summary>The probe failed for another reason (no route, host unreachable, the pod not running). Cyclonus's <c>!</c> (check failed).</summary>
     Failed,
 }
-
-/// <summary>Helpers for <see cref="ProbeVerdict"/>.</summary>
-public static class ProbeVerdicts
-{
-    /// <summary>Whether the verdict means NetworkPolicy allowed the connection.</summary>
-    public static bool IsAllowed(this ProbeVerdict verdict) => verdict is ProbeVerdict.Connected or ProbeVerdict.Refused;
-
-    /// <summary>The truth-table mark: <c>.</c> allowed, <c>X</c> blocked, <c>!</c> check failed (Cyclonus's marks).</summary>
-    public static string Mark(this ProbeVerdict verdict) => verdict switch
-    {
-        ProbeVerdict.Connected or ProbeVerdict.Refused => ".",
-        ProbeVerdict.Blocked => "X",
-        _ => "!",
-    };
-}

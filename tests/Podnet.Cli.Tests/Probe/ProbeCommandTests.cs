@@ -70,6 +70,7 @@ public sealed class ProbeCommandTests
         Assert.Contains("Measured and predicted differ on 1 of 2 pairs:\n  x/a -> x/b: measured X (Connection timed out), predicted .\n", text, StringComparison.Ordinal);
         Assert.Contains("Nothing listens on TCP/80 in x/a", text, StringComparison.Ordinal);
         Assert.Contains("Not compared: x/b reached itself", text, StringComparison.Ordinal);
+        Assert.Contains("| x/a    | .   | X   |\n| x/b    | .   | ~   |\n", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -94,6 +94,17 @@ public sealed class TraceCommandTests
         Assert.Equal(new byte[] { 0xd4, 0xc3, 0xb2, 0xa1 }, bytes[..4]);
     }
 
+    [Fact]
+    public void ClusterIP_from_outside_has_no_route_and_says_why()
+    {
+        using var cli = new CliHarness();
+        var r = cli.Run("trace", "outside", "svc/backend", "-n", "shop", "-f", CliHarness.Examples, "--seed", "1");
+        Assert.Equal(1, r.Code);
+        Assert.Contains("NOROUTE: no route to 10.96.", r.Out, StringComparison.Ordinal);
+        Assert.Contains("internet router has none", r.Out, StringComparison.Ordinal);
+        Assert.Contains("a ClusterIP is virtual", r.Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("error: ingress is not available in this cluster", "pod/web", "ingress/myapp.example.com/app1")]
     [InlineData("Error from server (NotFound): pods \"nope\" not found", "pod/nope", "svc/backend")]

@@ -119,6 +119,9 @@ public static class ProbeCommand
             return 0;
         }
 
+        stdout.WriteLine("Comparison (. same, X different, ~ loopback not compared):");
+        stdout.Write(result.ComparisonTable());
+        stdout.WriteLine();
         stdout.WriteLine($"Measured and predicted differ on {N(mismatches.Count)} of {N(compared)} pairs:");
         foreach (var c in mismatches)
         {

@@ -83,7 +83,7 @@ internal static class TourScript
             tour.Begin(2, "Pod to pod on one node",
                 sameNode is null
                     ? "No backend pod shares a node with the frontend in this cluster, so this path cannot be shown."
-                    : $"{fe} and {sameNode.Name} both run on {frontend.Spec.NodeName}. The packet leaves the pod by its veth pair; the node's bridge cni0 answers ARP and looks the other pod's MAC up in its forwarding table (FDB); no routing between nodes, no address translation. `podnet trace` shows every hop.");
+                    : $"{fe} and {sameNode.Name} both run on {frontend.Spec.NodeName}. The packet leaves the pod by its veth pair; an ARP request finds the other pod's MAC address, and the node's bridge cni0 forwards the frame to that pod's veth by its forwarding table (FDB): no routing between nodes, no address translation. `podnet trace` shows every hop.");
             if (sameNode is not null)
             {
                 tour.Run(["trace", "pod/" + fe, $"pod/{sameNode.Name}:8080", "-n", "shop"], pcap: "step-2-pod-to-pod-same-node.pcap");

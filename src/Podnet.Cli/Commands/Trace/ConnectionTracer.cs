@@ -55,8 +55,6 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
             port = 0;
         }
 
-        var places = new Dictionary<string, string>(StringComparer.Ordinal);
-        var ctx = src.Context;
         ConnectionTrace? result = null;
         var run = runtime.World.Loop.Run(
             async () => result = await TraceAsync(src, target, destination, protocol, port!.Value),
@@ -67,11 +65,7 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
             throw new InvalidOperationException($"the trace did not finish in the emulation ({run.Outcome})", run.Exception);
         }
 
-        foreach (var ns in runtime.World.Namespaces)
-        {
-            places[ns.Name] = PlaceName(ns.Name);
-        }
-
+        var places = runtime.World.Namespaces.ToDictionary(ns => ns.Name, ns => PlaceName(ns.Name), StringComparer.Ordinal);
         return result with { Places = places };
     }
 

@@ -45,7 +45,13 @@ public static partial class TraceOutcomeWords
                 }
 
             case TraceOutcome.NoRoute:
-                return $"no route to {target}: " + (steps.LastOrDefault(s => s.Kind == TraceStepKind.Route)?.Text ?? "network unreachable");
+                {
+                    var noRoute = steps.LastOrDefault(s => s.Kind == TraceStepKind.Route && s.Text.StartsWith("no route", StringComparison.Ordinal));
+                    var text = noRoute is null ? $"no route to {target} (network unreachable)" : $"no route to {target}: {place(noRoute.Namespace)} has none ({noRoute.Text})";
+                    return trace.DestinationDescription.Contains("(ClusterIP", StringComparison.Ordinal)
+                        ? text + "; a ClusterIP is virtual: only the cluster's nodes (kube-proxy's rules) know it, so from outside use a NodePort or LoadBalancer address"
+                        : text;
+                }
             case TraceOutcome.HostUnreachable:
                 return $"host unreachable: " + (steps.LastOrDefault(s => s.Kind is TraceStepKind.Neighbour or TraceStepKind.Deliver)?.Text ?? target);
             case TraceOutcome.NxDomain:
