@@ -123,7 +123,7 @@ public sealed partial class ClusterRuntime
         var nodeResolv = OutsideWorld.ResolvConf;
         var dnsIp = KubeDnsIp();
         var kubelet = new Kubelet.Kubelet(ns, cni, new PodDnsConfigurer(dnsIp is null ? [] : [dnsIp], Config.ClusterDomain, nodeResolv), Config.ClusterDomain,
-            () => _services, () => DnsView, Corefile, Options.Epoch);
+            () => _services, () => DnsView, Corefile, Options.Epoch) { ClusterObjects = () => _objects };
         host = new NodeHost(node, ns, ip, podCidr, kubelet);
         _built[name] = host;
 
