@@ -170,6 +170,11 @@ public sealed class IngressRouteTable
         server.Locations.AddRange(sorted);
     }
 
+    /// <summary>The Services the served locations point at (what the controller's node must reach), sorted.</summary>
+    public IReadOnlyList<IngressBackendRef> Backends =>
+        _servers.Values.SelectMany(s => s.Locations).Select(l => l.Backend).OfType<IngressBackendRef>()
+            .DistinctBy(b => b.Namespace + "/" + b.Service).OrderBy(b => b.Namespace + "/" + b.Service, StringComparer.Ordinal).ToList();
+
     /// <summary>The server for a Host header value: exact host, else a single-label wildcard, else the default server.</summary>
     public IngressServer FindServer(string hostName)
     {

@@ -140,6 +140,13 @@ public sealed partial class ClusterRuntime
         {
             if (kubelet.RunPod(pod, out var err) is null) Problems.Add($"{name}: pod {pod.Namespace}/{pod.Name}: CNI ADD failed: {err?.Msg}");
         }
+        // an ingress controller proxies to its backends' pods and resolves ExternalNames: realize those nodes too
+        if (host.Kubelet.Pods.Values.Any(p => p.Pod.Spec.Containers.Any(c => Ingresses.IngressNginxInstall.IsControllerImage(c.Image ?? ""))))
+        {
+            foreach (var n in NodesForService("kube-system", "kube-dns").ToList()) EnsureNode(n);
+            foreach (var b in Ingresses.IngressRouteTable.Build(_objects).Backends)
+                foreach (var n in NodesForService(b.Namespace, b.Service).ToList()) EnsureNode(n);
+        }
         return host;
     }
 
