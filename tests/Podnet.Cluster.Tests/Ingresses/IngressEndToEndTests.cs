@@ -46,6 +46,27 @@ public sealed class IngressEndToEndTests
               - {path: /header, pathType: Exact, backend: {service: {name: app2, port: {number: 80}}}}
               - {path: /empty, pathType: Prefix, backend: {service: {name: empty, port: {number: 80}}}}
               - {path: /, pathType: Prefix, backend: {service: {name: outside-web, port: {number: 80}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: guarded
+          annotations:
+            nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8
+        spec:
+          ingressClassName: nginx
+          tls:
+          - hosts: [secure.example.com]
+            secretName: secure-tls
+          rules:
+          - host: guarded.example.com
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: app1, port: {number: 80}}}}
+          - host: secure.example.com
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: app1, port: {number: 80}}}}
         """;
 
     private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
@@ -106,6 +127,21 @@ public sealed class IngressEndToEndTests
         Assert.Null(err);
         var line = log!.Split('\n').First(l => l.Contains("\"GET /hostname HTTP/1.1\"", StringComparison.Ordinal));
         Assert.Matches(@"^198\.51\.100\.100 - - \[21/Nov/2026:12:00:\d\d \+0000\] ""GET /hostname HTTP/1\.1"" 200 \d+ ""-"" ""curl/8\.5\.0"" \d+ \d\.\d\d\d \[default-app1-80\] \[\] 10\.244\.\d+\.\d+:8080 \d+ \d\.\d\d\d 200 [0-9a-f]{32}$", line);
+    }
+
+    [Fact]
+    public void Whitelist403_SslRedirect308_InTheControllersOwnWords()
+    {
+        var c = Build();
+        var forbidden = c.Runtime.ExecOutside(["curl", "-s", "-w", "%{http_code}", "-H", "Host: guarded.example.com", $"http://{c.NodeIp}:{c.NodePort}/hostname"], false);
+        Assert.EndsWith("<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n403", forbidden.Stdout);
+        var redirect = c.Runtime.ExecOutside(["curl", "-sI", "-H", "Host: secure.example.com", $"http://{c.NodeIp}:{c.NodePort}/a?b=1"], false);
+        Assert.StartsWith("HTTP/1.1 308 Permanent Redirect\r\nServer: nginx\r\n", redirect.Stdout);
+        Assert.Contains("\r\nLocation: https://secure.example.com/a?b=1\r\n", redirect.Stdout);
+        var log = c.Runtime.Logs(IngressNginxInstall.Namespace, c.Controller.Name, null, out _)!;
+        Assert.Contains("\"GET /hostname HTTP/1.1\" 403 146 \"-\" \"curl/8.5.0\"", log);
+        Assert.Contains("access forbidden by rule, client: 198.51.100.100, server: guarded.example.com", log);
+        Assert.Contains("\"HEAD /a?b=1 HTTP/1.1\" 308 0 ", log);
     }
 
     [Fact]

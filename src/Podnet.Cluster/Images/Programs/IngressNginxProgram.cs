@@ -210,7 +210,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
             }
         }
         _ctx.Log.Line(IngressNginxPages.AccessLog(new IngressNginxPages.AccessLogEntry(
-            clientIp, _ctx.Now, $"{req.Method} {req.Target} {req.Version}", resp.Status, resp.Body.Length, req.Header("Referer"), req.Header("User-Agent"),
+            clientIp, _ctx.Now, $"{req.Method} {req.Target} {req.Version}", resp.Status, req.Method == "HEAD" ? 0 : resp.Body.Length, req.Header("Referer"), req.Header("User-Agent"),
             requestLength, (_ctx.Loop.Now - start).TotalSeconds, decision.UpstreamName, upstreamAddr, upstreamLen, upstreamTime, upstreamStatus, reqId)));
         return resp;
     }
