@@ -43,7 +43,7 @@ public static class ControlPlane
         JobController.UpdateStatus(objects, podsByOwner, now);
         EndpointSliceController.Sync(objects, now);
         EndpointsController.Sync(objects, now);
-        Ingresses.IngressStatusController.Sync(objects);
+        Ingresses.IngressStatusController.Sync(objects, events);
         return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
     }
 

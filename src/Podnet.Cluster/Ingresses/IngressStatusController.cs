@@ -9,12 +9,15 @@ namespace Podnet.Cluster.Ingresses;
 /// every Ingress the controller serves gets <c>status.loadBalancer.ingress</c> copied from the
 /// controller Service's <c>status.loadBalancer.ingress</c> (IPs and hostnames; empty while the load
 /// balancer is pending), once a controller pod is running. Ingresses of other classes are left alone.
-/// It only reads the Service status that the load-balancer controller fills.
+/// It only reads the Service status that the load-balancer controller fills. With an event recorder it
+/// also records ingress-nginx's <c>Normal Sync "Scheduled for sync"</c> on each Ingress it picks up, and a
+/// Warning (reason <c>InvalidTLSSecret</c>, Podnet's name: ingress-nginx only logs this) when a TLS host's
+/// Secret is missing or unusable and the fake certificate will be served.
 /// </summary>
 public static class IngressStatusController
 {
     /// <summary>Updates the status of the served Ingresses in <paramref name="objects"/>; returns how many changed.</summary>
-    public static int Sync(ObjectSet objects, IngressClassFilter? filter = null)
+    public static int Sync(ObjectSet objects, EventRecorder? events = null, IngressClassFilter? filter = null)
     {
         filter ??= new IngressClassFilter();
         var svc = objects.Get<Service>("Service", IngressNginxInstall.Namespace, IngressNginxInstall.ControllerName);
@@ -26,8 +29,25 @@ public static class IngressStatusController
             .Select(i => new LoadBalancerIngress { Ip = i.Ip, Hostname = i.Hostname })
             .OrderBy(i => i.Ip ?? i.Hostname, StringComparer.Ordinal).ToList();
         var classes = objects.OfKind<IngressClass>("IngressClass");
+        var ingresses = objects.OfKind<Api.Networking.Ingress>("Ingress");
+        if (events is not null)
+        {
+            var all = objects.All.ToList();
+            var table = IngressRouteTable.Build(ingresses, classes, filter);
+            var selector = new IngressCertificateSelector(table, all);
+            foreach (var ing in table.Ingresses)
+            {
+                events.Normal(ing, "Sync", "Scheduled for sync", "nginx-ingress-controller");
+                foreach (var host in ing.Spec.Tls.SelectMany(t => t.Hosts).Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    var choice = selector.SelectCertificate(host);
+                    if (choice.Problem is { } p && choice.Secret?.IngressKey == ing.Namespace + "/" + ing.Name)
+                        events.Warning(ing, "InvalidTLSSecret", p, "nginx-ingress-controller");
+                }
+            }
+        }
         int changed = 0;
-        foreach (var ing in objects.OfKind<Api.Networking.Ingress>("Ingress"))
+        foreach (var ing in ingresses)
         {
             if (!filter.Serves(ing, classes)) continue;
             var current = ing.Status?.LoadBalancer?.Ingress ?? [];

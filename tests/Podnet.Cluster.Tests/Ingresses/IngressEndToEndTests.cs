@@ -170,6 +170,23 @@ public sealed class IngressEndToEndTests
     }
 
     [Fact]
+    public void Events_SyncForServedIngresses_AndAWarningForAMissingTlsSecret()
+    {
+        var config = new ClusterConfig();
+        var set = RuntimeFixture.Converged(Example + Extra, config);
+        Assert.Null(IngressNginxInstall.Install(set, config, RuntimeFixture.Now));
+        var events = set.OfKind<Event>("Event").Where(e => e.InvolvedObject.Kind == "Ingress").ToList();
+        Assert.Contains(events, e => e.InvolvedObject.Name == "myapp" && e.Reason == "Sync" && e.Message == "Scheduled for sync" && e.Type == "Normal");
+        var warning = Assert.Single(events, e => e.Type == "Warning");
+        Assert.Equal(("guarded", "InvalidTLSSecret"), (warning.InvolvedObject.Name, warning.Reason));
+        Assert.Equal("Error getting SSL certificate \"default/secure-tls\": local SSL certificate default/secure-tls was not found. Using default certificate", warning.Message);
+        // converging again records nothing new
+        var before = set.CountOf("Event");
+        ControlPlane.Converge(set, config, RuntimeFixture.Now);
+        Assert.Equal(before, set.CountOf("Event"));
+    }
+
+    [Fact]
     public void IngressStatus_PublishesTheControllerServiceAddress()
     {
         var config = new ClusterConfig();
