@@ -70,6 +70,17 @@ public class IngressBenchmarks
         _runtime.EnsureFor([_nodeIp]);
     }
 
+    private TimeSpan _cpuBefore;
+
+    /// <summary>Notes the process CPU time before the measured operation.</summary>
+    [IterationSetup]
+    public void BeforeIteration() => _cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>Prints the CPU time the operation used (comparable across machine load, unlike wall time).</summary>
+    [IterationCleanup]
+    public void AfterIteration() =>
+        Console.WriteLine($"// CpuTime: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuBefore).TotalMilliseconds:F0} ms (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+
     private static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", "..", ".."));
 

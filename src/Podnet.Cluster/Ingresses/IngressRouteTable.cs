@@ -179,8 +179,9 @@ public sealed class IngressRouteTable
     public IngressServer FindServer(string hostName)
     {
         if (hostName.Length > 0 && _servers.TryGetValue(hostName, out var s)) return s;
-        foreach (var w in _servers.Values.Where(x => x.IsWildcard).OrderBy(x => x.Hostname, StringComparer.Ordinal))
-            if (w.WildcardMatches(hostName)) return w;
+        // the wildcard regex ~^(?<subdomain>[\w-]+)\.rest$ matches exactly when "*.rest" is a server and the first label is [\w-]+
+        var dot = hostName.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && _servers.TryGetValue("*." + hostName[(dot + 1)..], out var w) && w.WildcardMatches(hostName)) return w;
         return DefaultServer;
     }
 
