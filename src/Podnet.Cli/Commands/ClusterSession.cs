@@ -33,7 +33,19 @@ public sealed class ClusterSession : IDisposable
     public ObjectSet Objects => objects ??= new ObjectSet(store!.ListAll());
 
     /// <summary>The cluster's settings, read back from its objects.</summary>
-    public ClusterConfig Config => ClusterBootstrap.ReadConfig(Objects);
+    public ClusterConfig Config => ClusterBootstrap.ReadConfig(objects ?? (networkSet ??= new ObjectSet(NetworkObjects)));
+
+    private static readonly IReadOnlySet<string> NotNetwork = new HashSet<string>(StringComparer.Ordinal) { "Event" };
+    private IReadOnlyList<KubeObject>? network;
+    private ObjectSet? networkSet;
+
+    /// <summary>
+    /// Every object except Events: what the realized cluster, DNS, kube-proxy and the analyzer read
+    /// (read-only; Events are most of a busy store and no data-plane component looks at them).
+    /// </summary>
+    public IReadOnlyList<KubeObject> NetworkObjects =>
+        objects is not null ? objects.All.Where(o => o.Kind != "Event").ToList()
+        : network ??= store!.ListAllExcept(NotNetwork);
 
     /// <summary>Objects of one kind, straight from the store when nothing is loaded yet (fast reads).</summary>
     public IReadOnlyList<KubeObject> List(string kind, string? ns)

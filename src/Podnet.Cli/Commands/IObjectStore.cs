@@ -8,6 +8,9 @@ public interface IObjectStore : IDisposable
     /// <summary>Every object of the cluster.</summary>
     IReadOnlyList<KubeObject> ListAll();
 
+    /// <summary>Every object except those of <paramref name="skipKinds"/> (e.g. Events, which no data-plane component reads).</summary>
+    IReadOnlyList<KubeObject> ListAllExcept(IReadOnlySet<string> skipKinds);
+
     /// <summary>Objects of one kind (all namespaces when <paramref name="ns"/> is null).</summary>
     IReadOnlyList<KubeObject> List(string kind, string? ns);
 

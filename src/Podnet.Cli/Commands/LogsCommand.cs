@@ -5,8 +5,9 @@ namespace Podnet.Cli.Commands;
 
 /// <summary>
 /// <c>podnet logs POD [-c CONTAINER]</c>. The pod and container are resolved and checked as kubectl
-/// does; container programs (and so their logs) arrive with the data plane, and until then the
-/// command says so as an error.
+/// does. The log is what the container's program wrote: its start-up lines and, kept across
+/// commands (<see cref="Exec.ContainerLogFiles"/>), the lines it logged while earlier commands ran
+/// (nginx's access log of the requests it served, for example).
 /// </summary>
 public static class LogsCommand
 {
@@ -16,10 +17,12 @@ public static class LogsCommand
         var pod = new Argument<string>("POD") { Description = "pod name (or TYPE/NAME)" };
         var container = new Option<string?>("--container", "-c") { Description = "Print the logs of this container" };
         var ns = CommonOptions.Namespace();
-        var command = new Command("logs", "Print the logs for a container in a pod") { pod, container, ns };
+        var filesOption = CommonOptions.Filename("Build a throwaway cluster from these manifests and show a log from it.");
+        var command = new Command("logs", "Print the logs for a container in a pod") { pod, container, ns, filesOption };
         command.SetAction(parse =>
         {
-            using var session = ClusterSession.Open(context, parse.GetValue<string?>("--cluster"));
+            var files = parse.GetValue(filesOption) ?? [];
+            using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), files, false, parse.GetValue(ns));
             var nsName = parse.GetValue(ns) ?? "default";
             var name = parse.GetValue(pod)!;
             if (name.StartsWith("pod/", StringComparison.Ordinal) || name.StartsWith("pods/", StringComparison.Ordinal))
@@ -41,8 +44,17 @@ public static class LogsCommand
             {
                 throw new KubectlException($"error: container {c} is not valid for pod {name}");
             }
-            context.Err.WriteLine($"error: container \"{c}\" in pod \"{name}\" runs no program yet: container programs and their logs arrive with the data plane");
-            return 1;
+            var kept = Exec.ContainerLogFiles.Read(context, session, nsName, name, c);
+            if (kept is null)
+            {
+                // No command has run this container yet: start it now (its start-up output), and keep that.
+                var runtime = Exec.ExecSupport.Runtime(context, session, null);
+                var text = runtime.Logs(nsName, name, c, out var error) ?? throw new KubectlException(error ?? "error: no log");
+                Exec.ContainerLogFiles.Persist(context, session, runtime);
+                kept = Exec.ContainerLogFiles.Read(context, session, nsName, name, c) ?? text;
+            }
+            context.Out.Write(kept);
+            return 0;
         });
         return command;
     }

@@ -31,6 +31,8 @@ public static class PodnetCli
         root.Subcommands.Add(Dns.DnsCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err, () => CurrentObjects(context)));
+        root.Subcommands.Add(Probe.ProbeCommand.Create(context));
+        root.Subcommands.Add(Trace.TraceCommand.Create(context));
         return root;
     }
 
@@ -38,7 +40,7 @@ public static class PodnetCli
     public static IReadOnlyList<Podnet.Cluster.Api.Meta.KubeObject> CurrentObjects(CliContext context)
     {
         using var session = ClusterSession.Open(context, null);
-        return session.Objects.All.ToList();
+        return session.NetworkObjects;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>

@@ -29,6 +29,10 @@ public sealed class StoreAdapter : IObjectStore
         KindRegistry.Types.SelectMany(t => store.List(t)).ToList();
 
     /// <inheritdoc />
+    public IReadOnlyList<KubeObject> ListAllExcept(IReadOnlySet<string> skipKinds) =>
+        KindRegistry.Types.Where(t => !skipKinds.Contains(t.Kind)).SelectMany(t => store.List(t)).ToList();
+
+    /// <inheritdoc />
     public IReadOnlyList<KubeObject> List(string kind, string? ns)
     {
         var type = KindRegistry.Types.FirstOrDefault(t => t.Kind == kind);

@@ -84,6 +84,12 @@ public sealed class BridgePlugin
         Netlink.Do(args.NetNs, $"ip addr add {Ipv4Address.Format(ip.Value)}/{plen} dev {args.IfName}");
         Netlink.Do(args.NetNs, $"ip link set {args.IfName} up");
         var gw = Ipv4Address.Format(Ipam.Gateway);
+        if (Config.IsGateway)
+        {
+            // As the plugin's ensureAddr: set the bridge's MAC to itself, or the bridge takes the
+            // lowest MAC of its ports and changes as pods come and go (stale ARP entries in pods).
+            Netlink.Do(_host, $"ip link set {Config.Bridge} address {bridge.Mac}");
+        }
         foreach (var r in Config.Routes)
         {
             var dst = r == "0.0.0.0/0" ? "default" : r;

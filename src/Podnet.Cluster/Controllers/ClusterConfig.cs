@@ -45,6 +45,13 @@ public sealed record ClusterConfig
     /// <summary>Upper bound of the node port range, inclusive.</summary>
     public int NodePortMax { get; init; } = 32767;
 
+    /// <summary>
+    /// Addresses the emulated cloud provider gives type=LoadBalancer Services (an address pool on the
+    /// outside network, as MetalLB's <c>IPAddressPool</c> or a cloud's external IPs): a CIDR or a
+    /// <c>first-last</c> range. The default lies in 203.0.113.0/24 (TEST-NET-3, RFC 5737).
+    /// </summary>
+    public string LoadBalancerPool { get; init; } = "203.0.113.200-203.0.113.249";
+
     /// <summary>Names of the nodes, control plane first, in kind's naming.</summary>
     public IReadOnlyList<string> NodeNames()
     {

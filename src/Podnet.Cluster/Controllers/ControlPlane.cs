@@ -6,7 +6,7 @@ namespace Podnet.Cluster.Controllers;
 /// The control plane as one deterministic function (DESIGN.md §3 step 2): given a snapshot of the
 /// cluster's objects, run the controllers in dependency order until the desired state is reached —
 /// garbage collection, Deployments → ReplicaSets → Pods, StatefulSets, DaemonSets, Jobs, the
-/// scheduler, pod start-up (IPAM and status), workload statuses, EndpointSlices and Endpoints.
+/// scheduler, pod start-up (IPAM and status), workload statuses, load-balancer addresses (the emulated cloud provider), EndpointSlices and Endpoints.
 /// The same objects at the same time always converge to the same names, addresses and events.
 /// </summary>
 public static class ControlPlane
@@ -41,6 +41,7 @@ public static class ControlPlane
         StatefulSetController.UpdateStatus(objects, podsByOwner);
         DaemonSetController.UpdateStatus(objects, podsByOwner);
         JobController.UpdateStatus(objects, podsByOwner, now);
+        LoadBalancerController.Sync(objects, config, events);
         EndpointSliceController.Sync(objects, now);
         EndpointsController.Sync(objects, now);
         Ingresses.IngressStatusController.Sync(objects, events);

@@ -17,6 +17,7 @@ public static class PodLifecycleController
     public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events)
     {
         var ipam = new PodIpam(objects);
+        List<Service>? services = null;
         var nodes = objects.OfKind<Node>("Node").ToDictionary(n => n.Name, StringComparer.Ordinal);
         var toStart = objects.Unordered("Pod").Cast<Pod>()
             .Where(p => p.Spec.NodeName is { Length: > 0 } && p.Status?.PodIP is null && !PodTemplates.IsTerminal(p) && !PodTemplates.IsTerminating(p))
@@ -57,13 +58,28 @@ public static class PodLifecycleController
                     continue;
                 }
             }
-            objects.Put(Running(pod, ip, hostIp, now));
+            Kubelet.PodStartupReport? startup = null;
+            if (Kubelet.PodStartup.NeedsStartup(pod) && node.Spec.PodCIDR is { Length: > 0 } podCidr)
+            {
+                services ??= objects.OfKind<Service>("Service").ToList();
+                startup = Kubelet.PodStartup.Evaluate(pod, ip, node.Name, podCidr, "cluster.local", services);
+            }
+            objects.Put(Running(pod, ip, hostIp, now, startup));
             foreach (var c in pod.Spec.Containers)
             {
                 var image = c.Image ?? "";
                 events.Normal(pod, "Pulled", $"Container image \"{image}\" already present on machine", "kubelet", node.Name);
                 events.Normal(pod, "Created", $"Created container: {c.Name}", "kubelet", node.Name);
                 events.Normal(pod, "Started", $"Started container {c.Name}", "kubelet", node.Name);
+            }
+            foreach (var (type, reason, message) in startup?.Events ?? [])
+            {
+                if (type == "Warning") events.Warning(pod, reason, message, "kubelet", node.Name);
+                else events.Normal(pod, reason, message, "kubelet", node.Name);
+            }
+            foreach (var c in startup?.Containers.Where(c => c.ExitCode is not null) ?? [])
+            {
+                events.Warning(pod, "BackOff", $"Back-off restarting failed container {c.Name} in pod {pod.Name}_{pod.Namespace}({pod.Metadata.Uid})", "kubelet", node.Name);
             }
         }
     }
@@ -78,24 +94,20 @@ public static class PodLifecycleController
     };
 
     /// <summary>The pod once its sandbox has <paramref name="ip"/> and its containers run.</summary>
-    public static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now)
+    public static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup = null)
     {
         var gatesOk = pod.Spec.ReadinessGates.All(g =>
             pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") == true);
-        var containers = pod.Spec.Containers.Select(c => new ContainerStatus
-        {
-            Name = c.Name,
-            Image = c.Image ?? "",
-            ImageID = "",
-            ContainerID = "containerd://" + ContainerId(pod, c.Name),
-            Ready = true,
-            Started = true,
-            RestartCount = 0,
-            State = new ContainerState { Running = new ContainerStateRunning { StartedAt = now } },
-        }).ToList();
+        var containers = pod.Spec.Containers.Select(c => ContainerAfterStartup(pod, c, startup?.Containers.FirstOrDefault(s => s.Name == c.Name), now)).ToList();
+        var unready = containers.Where(c => !c.Ready).Select(c => c.Name).ToList();
+        var containersReady = unready.Count == 0
+            ? Cond("ContainersReady", "True", now)
+            : Cond("ContainersReady", "False", now, "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]");
         var unreadyGates = pod.Spec.ReadinessGates.Where(g =>
             pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") != true).Select(g => g.ConditionType).ToList();
-        var ready = gatesOk
+        var ready = unready.Count > 0
+            ? Cond("Ready", "False", now, "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]")
+            : gatesOk
             ? Cond("Ready", "True", now)
             : Cond("Ready", "False", now, "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{unreadyGates[0]}\" does not exist.");
         var gateConditions = pod.Status?.Conditions.Where(c => pod.Spec.ReadinessGates.Any(g => g.ConditionType == c.Type)) ?? [];
@@ -116,12 +128,69 @@ public static class PodLifecycleController
                     Cond("PodReadyToStartContainers", "True", now),
                     Cond("Initialized", "True", now),
                     ready,
-                    Cond("ContainersReady", "True", now),
+                    containersReady,
                     Cond("PodScheduled", "True", now),
                 ],
                 ContainerStatuses = containers,
             },
         };
+    }
+
+    /// <summary>A container's status as the kubelet reports it after startup (running and ready when nothing says otherwise).</summary>
+    private static ContainerStatus ContainerAfterStartup(Pod pod, Container c, Kubelet.ContainerStartup? s, DateTimeOffset now)
+    {
+        var status = new ContainerStatus
+        {
+            Name = c.Name,
+            Image = c.Image ?? "",
+            ImageID = "",
+            ContainerID = "containerd://" + ContainerId(pod, c.Name),
+            Ready = s?.Ready ?? true,
+            Started = true,
+            RestartCount = s?.RestartCount ?? 0,
+            State = new ContainerState { Running = new ContainerStateRunning { StartedAt = now } },
+        };
+        if (s?.ExitCode is { } code)
+        {
+            var lastLine = s.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+            return status with
+            {
+                Ready = false,
+                Started = false,
+                RestartCount = Math.Max(1, s.RestartCount),
+                State = new ContainerState
+                {
+                    Waiting = new ContainerStateWaiting
+                    {
+                        Reason = "CrashLoopBackOff",
+                        Message = $"back-off 10s restarting failed container={c.Name} pod={pod.Name}_{pod.Namespace}({pod.Metadata.Uid})",
+                    },
+                },
+                LastState = new ContainerState
+                {
+                    Terminated = new ContainerStateTerminated
+                    {
+                        ExitCode = code,
+                        Reason = code == 0 ? "Completed" : "Error",
+                        Message = code == 0 ? null : lastLine,
+                        StartedAt = now,
+                        FinishedAt = now,
+                        ContainerID = status.ContainerID,
+                    },
+                },
+            };
+        }
+        if (s?.LastTermination is { } killed)
+        {
+            return status with
+            {
+                LastState = new ContainerState
+                {
+                    Terminated = new ContainerStateTerminated { ExitCode = killed, Reason = "Error", StartedAt = now, FinishedAt = now, ContainerID = status.ContainerID },
+                },
+            };
+        }
+        return status;
     }
 
     private static Pod ContainerCreating(Pod pod, string hostIp, DateTimeOffset now)

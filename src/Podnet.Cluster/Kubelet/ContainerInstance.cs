@@ -27,6 +27,18 @@ public sealed class ContainerInstance(Container spec, ContainerProgram program, 
     /// <summary>The exit code once the process ended.</summary>
     public int? ExitCode => Task is { IsCompletedSuccessfully: true } t ? t.Result : Task is { IsFaulted: true } ? 2 : null;
 
+    /// <summary>Whether the container is ready (its readiness probe passes, or it has none and runs).</summary>
+    public bool Ready { get; set; } = true;
+
+    /// <summary>How often the kubelet restarted it (liveness or startup probe failures).</summary>
+    public int RestartCount { get; set; }
+
+    /// <summary>The exit code of the last killed instance (137 after a probe kill), or null.</summary>
+    public int? LastTermination { get; set; }
+
+    /// <summary>Set when the pod is deleted: its probe workers stop.</summary>
+    public bool Stopped { get; set; }
+
     /// <summary>The state: Running, Completed, or CrashLoopBackOff after a failure (the kubelet restarts it with back-off).</summary>
     public string State => ExitCode switch
     {

@@ -47,6 +47,12 @@ public sealed class Kubelet
     /// <summary>The pods running on this node by <c>namespace/name</c>.</summary>
     public IReadOnlyDictionary<string, PodSandbox> Pods => _pods;
 
+    /// <summary>Whether the kubelet runs the containers' startup, readiness and liveness probes (<see cref="ProbeWorker"/>).</summary>
+    public bool RunProbes { get; init; }
+
+    /// <summary>Events the kubelet recorded for its pods: (pod, type, reason, message), in order.</summary>
+    public List<(Pod Pod, string Type, string Reason, string Message)> Events { get; } = [];
+
     /// <summary>The CNI plugin the kubelet calls.</summary>
     public BridgePlugin Cni => _cni;
 
@@ -93,6 +99,10 @@ public sealed class Kubelet
         sandbox.ServiceEnv = ServiceEnvironment.For(pod, _services());
         _pods[key] = sandbox;
         foreach (var c in pod.Spec.Containers) StartContainer(sandbox, c);
+        if (RunProbes)
+        {
+            foreach (var c in sandbox.Containers) ProbeWorker.Start(c, sandbox, _node, (type, reason, message) => Events.Add((pod, type, reason, message)));
+        }
         return sandbox;
     }
 
@@ -140,6 +150,7 @@ public sealed class Kubelet
     public bool KillPod(string ns, string name)
     {
         if (!_pods.Remove(ns + "/" + name, out var sandbox)) return false;
+        foreach (var c in sandbox.Containers) c.Stopped = true;
         if (sandbox.Pod.Spec.HostNetwork == true) return true;
         _cni.Delete(sandbox.ContainerId);
         _node.World.DeleteNamespace(sandbox.Namespace.Name);

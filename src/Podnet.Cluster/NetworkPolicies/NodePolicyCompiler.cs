@@ -271,7 +271,16 @@ public sealed class NodePolicyCompiler
                 {
                     foreach (var c in peer.IpBlock.ToCidrs())
                     {
-                        members.Add(c);
+                        // ipset's hash:net takes prefixes 1-32: 0.0.0.0/0 goes in as its two halves.
+                        if (c == "0.0.0.0/0")
+                        {
+                            members.Add("0.0.0.0/1");
+                            members.Add("128.0.0.0/1");
+                        }
+                        else
+                        {
+                            members.Add(c);
+                        }
                     }
 
                     foreach (var p in pods)

@@ -14,7 +14,8 @@ public sealed record OutsideHost(string Name, string Address, NetNamespace Names
 /// node network's gateway, as docker's bridge is for kind) with two public networks,
 /// 203.0.113.0/24 and 198.51.100.0/24, on bridges. Hosts: <c>example.com</c> (203.0.113.10, a web
 /// server), <c>example.org</c> (203.0.113.20), a public resolver (198.51.100.53) that knows them,
-/// and the <c>outside</c> client (198.51.100.100) from which users reach node IPs. The router
+/// and the <c>outside</c> client (198.51.100.100) from which users reach node IPs. LB addresses
+/// (203.0.113.200–249 by default) are routed by <see cref="CloudLoadBalancer"/> to nodes. The router
 /// routes the node network but knows no pod CIDR, so pod traffic that was not masqueraded gets no
 /// reply.
 /// </summary>
@@ -64,7 +65,11 @@ public sealed class OutsideWorld
         AddHost(world, "example.org", "203.0.113.20", "ext0", "203.0.113.1", epoch, new NginxProgram());
         AddHost(world, "resolver", ResolverAddress, "ext1", "198.51.100.1", epoch, new ZoneResolverProgram(Zone));
         AddHost(world, "outside", ClientAddress, "ext1", "198.51.100.1", epoch, null);
+        LoadBalancer = new CloudLoadBalancer(Router);
     }
+
+    /// <summary>The cloud's pass-through network load balancer (routes for LB addresses to nodes).</summary>
+    public CloudLoadBalancer LoadBalancer { get; }
 
     /// <summary>The router namespace.</summary>
     public NetNamespace Router { get; }

@@ -26,11 +26,12 @@ public sealed partial class ClusterRuntime
     /// <summary>The node network's bridge (docker's bridge for the <c>kind</c> network).</summary>
     public const string NodeBridge = "br-kind";
 
-    private readonly IReadOnlyList<KubeObject> _objects;
+    private IReadOnlyList<KubeObject> _objects;
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeHost> _built = new(StringComparer.Ordinal);
-    private readonly List<Pod> _pods;
-    private readonly List<Service> _services;
+    private readonly Dictionary<string, NodeKubeProxy> _kubeProxies = new(StringComparer.Ordinal);
+    private List<Pod> _pods;
+    private List<Service> _services;
     private readonly NetNamespace _underlay;
     private DnsClusterView? _dnsView;
 
@@ -50,6 +51,7 @@ public sealed partial class ClusterRuntime
         Netlink.Do(_underlay, $"ip link add {NodeBridge} type bridge");
         Netlink.Do(_underlay, $"ip link set {NodeBridge} up");
         Outside = new OutsideWorld(World, _underlay, NodeBridge, config.NodeNetwork, Options.Epoch);
+        Outside.LoadBalancer.Sync(_objects, config.LoadBalancerPool);
         var cm = _objects.OfType<ConfigMap>().FirstOrDefault(c => c.Namespace == "kube-system" && c.Name == "coredns");
         Corefile = cm is not null ? CoreDnsServer.CorefileFrom(cm) : ClusterBootstrap.Corefile(config.ClusterDomain);
     }
@@ -123,7 +125,7 @@ public sealed partial class ClusterRuntime
         var nodeResolv = OutsideWorld.ResolvConf;
         var dnsIp = KubeDnsIp();
         var kubelet = new Kubelet.Kubelet(ns, cni, new PodDnsConfigurer(dnsIp is null ? [] : [dnsIp], Config.ClusterDomain, nodeResolv), Config.ClusterDomain,
-            () => _services, () => DnsView, Corefile, Options.Epoch) { ClusterObjects = () => _objects };
+            () => _services, () => DnsView, Corefile, Options.Epoch) { RunProbes = Options.RunProbes, ClusterObjects = () => _objects };
         host = new NodeHost(node, ns, ip, podCidr, kubelet);
         _built[name] = host;
 
@@ -132,7 +134,9 @@ public sealed partial class ClusterRuntime
             var r = host.Netfilter.IptablesRestore(EgressMasquerade.RestoreText(Config.PodCidr), noflush: true);
             if (r.ExitCode != 0) Problems.Add($"{name}: ip-masq-agent rules: {r.Stderr.Trim()}");
         }
-        var kp = NodeKubeProxy.Sync(host, ProxyMode, _objects, Config.PodCidr, Config.ServiceCidr);
+        var proxy = new NodeKubeProxy(host, ProxyMode, Config.PodCidr, Config.ServiceCidr);
+        _kubeProxies[name] = proxy;
+        var kp = proxy.Sync(_objects);
         if (kp is not null) Problems.Add($"{name}: kube-proxy: {kp.Trim()}");
         if (Options.EnforceNetworkPolicies && NodePolicyAgent.Sync(host, _objects) is { } np) Problems.Add($"{name}: NetworkPolicy agent: {np}");
 
@@ -207,7 +211,15 @@ public sealed partial class ClusterRuntime
     }
 
     /// <summary>Runs the loop briefly so newly started programs bind their sockets (and failures are logged).</summary>
-    public void Settle() => World.Loop.RunFor(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+    public void Settle()
+    {
+        World.Loop.RunFor(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
+        foreach (var (_, _, _, log) in ContainerLogs()) log.MarkStartupEnd();
+    }
+
+    /// <summary>The logs of every container running on the nodes built so far: (namespace, pod, container, log).</summary>
+    public IEnumerable<(string Namespace, string Pod, string Container, Images.ContainerLog Log)> ContainerLogs() =>
+        _built.Values.SelectMany(h => h.Kubelet.Pods.Values).SelectMany(sb => sb.Containers.Select(c => (sb.Pod.Namespace, sb.Pod.Name, c.Spec.Name, c.Log)));
 
     /// <summary>The host part of an argument: a URL's host, <c>host:port</c>'s host, or the word itself when it looks like a name or address.</summary>
     public static string? HostOf(string arg)
@@ -241,6 +253,8 @@ public sealed partial class ClusterRuntime
         foreach (var s in _services)
             if (s.Spec.ClusterIP == ip || s.Spec.ExternalIPs.Contains(ip) || (s.Status?.LoadBalancer?.Ingress.Any(i => i.Ip == ip) ?? false))
                 foreach (var n in NodesForService(s.Namespace, s.Name)) yield return n;
+        // An LB address: the node the cloud load balancer forwards it to.
+        if (Outside.LoadBalancer.TargetOf(ip)?.NodeName is { } lbNode) yield return lbNode;
         if (ip == KubeDnsIp())
             foreach (var n in NodesForService("kube-system", "kube-dns")) yield return n;
     }

@@ -15,6 +15,12 @@ public sealed record RuntimeOptions
     /// <summary>The NetworkPolicy agent on every node (filter rules from the policies that select its pods).</summary>
     public bool EnforceNetworkPolicies { get; init; } = true;
 
+    /// <summary>
+    /// Whether the kubelets run their pods' probes in the background (as on a live node, so that
+    /// <c>tcpdump</c> sees the probe traffic). Off by default: a pod's readiness is already its stored status.
+    /// </summary>
+    public bool RunProbes { get; init; }
+
     /// <summary>Overrides the cluster's overlay (<c>host-gw</c> or <c>vxlan</c>); null keeps the cluster's setting.</summary>
     public string? Overlay { get; init; }
 

@@ -241,6 +241,7 @@ public sealed partial class NetNamespace : INetfilterHost
         var ia = new InterfaceAddress(dev, prefix, broadcast ?? 0, scope);
         _addresses.Add(ia);
         if (dev.AdminUp) AddKernelRoutes(ia);
+        else LocalTable.Add(LocalRoute(ia)); // fib_add_ifaddr adds the local route before it checks IFF_UP (a down dummy still owns its addresses)
         return NetlinkError.None;
     }
 
@@ -255,11 +256,15 @@ public sealed partial class NetNamespace : INetfilterHost
         return NetlinkError.None;
     }
 
+    private static Route LocalRoute(InterfaceAddress a) =>
+        new(new Ipv4Prefix(a.Prefix.Address, 32), RouteType.Local, 0, a.Device, a.Prefix.Address, RouteScope.Host, "kernel", 0) { Table = 255 };
+
     private void AddKernelRoutes(InterfaceAddress a)
     {
         var dev = a.Device;
         var p = a.Prefix;
-        LocalTable.Add(new Route(new Ipv4Prefix(p.Address, 32), RouteType.Local, 0, dev, p.Address, RouteScope.Host, "kernel", 0) { Table = 255 });
+        if (!LocalTable.Routes.Any(r => r.Type == RouteType.Local && r.Device == dev && r.Destination.Address == p.Address && r.Destination.Length == 32 && r.Protocol == "kernel"))
+            LocalTable.Add(LocalRoute(a));
         if (dev is Links.Loopback)
         {
             if (p.Length < 32)

@@ -23,14 +23,14 @@ public sealed class GetGoldenTests
     [InlineData("get-endpointslices-shop.txt", "get", "endpointslices", "-n", "shop")]
     [InlineData("get-workloads-all.txt", "get", "deploy,rs,sts,ds", "-A")]
     [InlineData("get-ns.txt", "get", "ns")]
-    [InlineData("get-netpol-shop.txt", "get", "netpol", "-n", "shop")]
+    [InlineData("get-netpol-shop.txt", "get", "netpol", "-n", "shop", "-R")]
     [InlineData("get-pods-selector-noheaders.txt", "get", "po", "-n", "shop", "-l", "app in (backend,db)", "--no-headers")]
     [InlineData("get-name.txt", "get", "deploy,svc", "-n", "shop", "-o", "name")]
     [InlineData("describe-svc-backend.txt", "describe", "svc", "backend", "-n", "shop")]
     [InlineData("describe-svc-frontend.txt", "describe", "service/frontend", "-n", "shop")]
     [InlineData("describe-pod-web.txt", "describe", "pod", "web", "-n", "shop")]
     [InlineData("describe-node-worker.txt", "describe", "node", "podnet-worker")]
-    [InlineData("describe-netpol.txt", "describe", "networkpolicy", "-n", "shop")]
+    [InlineData("describe-netpol.txt", "describe", "networkpolicy", "-n", "shop", "-R")]
     [InlineData("describe-endpointslice-db.txt", "describe", "endpointslices", "db", "-n", "shop")]
     public void Output_MatchesGolden(string golden, params string[] args)
     {

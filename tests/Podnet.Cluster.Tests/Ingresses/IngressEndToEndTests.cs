@@ -192,14 +192,30 @@ public sealed class IngressEndToEndTests
         var config = new ClusterConfig();
         var set = RuntimeFixture.Converged(Example, config);
         Assert.Null(IngressNginxInstall.Install(set, config, RuntimeFixture.Now));
-        var ing = set.Get<Ingress>("Ingress", "default", "myapp")!;
-        Assert.Empty(ing.Status?.LoadBalancer?.Ingress ?? []);
-        // the load-balancer controller fills the Service's status; the ingress status follows
         var svc = set.Get<Service>("Service", IngressNginxInstall.Namespace, IngressNginxInstall.ControllerName)!;
-        set.Put(svc with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus { Ingress = [new LoadBalancerIngress { Ip = "172.18.255.200", IpMode = "VIP" }] } } });
+        var lb = Assert.Single(svc.Status!.LoadBalancer!.Ingress).Ip;
+        var ing = set.Get<Ingress>("Ingress", "default", "myapp")!;
+        Assert.Equal(lb, Assert.Single(ing.Status!.LoadBalancer!.Ingress).Ip);
+        // the Ingress status follows the Service's load-balancer status
+        set.Put(svc with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus { Ingress = [new LoadBalancerIngress { Ip = "203.0.113.240", IpMode = "VIP" }] } } });
         Assert.Equal(1, IngressStatusController.Sync(set));
         ing = set.Get<Ingress>("Ingress", "default", "myapp")!;
-        Assert.Equal("172.18.255.200", Assert.Single(ing.Status!.LoadBalancer!.Ingress).Ip);
+        Assert.Equal("203.0.113.240", Assert.Single(ing.Status!.LoadBalancer!.Ingress).Ip);
         Assert.Equal(0, IngressStatusController.Sync(set));
+    }
+
+    [Fact]
+    public void TheLoadBalancerAddress_ReachesApp1AndApp2()
+    {
+        var c = Build();
+        var ing = c.Runtime.Objects.OfType<Ingress>().Single(i => i.Name == "myapp");
+        var address = Assert.Single(ing.Status!.LoadBalancer!.Ingress).Ip;
+        var a1 = c.Runtime.ExecOutside(["curl", "-s", "-H", "Host: myapp.example.com", $"http://{address}/app1/hostname"], false);
+        Assert.True(a1.ExitCode == 0, a1.Stderr);
+        Assert.StartsWith("app1-", a1.Stdout);
+        var a2 = c.Runtime.ExecOutside(["curl", "-s", "-H", "Host: myapp.example.com", $"http://{address}/app2/hostname"], false);
+        Assert.StartsWith("app2-", a2.Stdout);
+        var unknown = c.Runtime.ExecOutside(["curl", "-s", "-w", "%{http_code}", "-H", "Host: nothing.example.com", $"http://{address}/"], false);
+        Assert.EndsWith("404", unknown.Stdout);
     }
 }

@@ -36,6 +36,7 @@ public static class ExecCommand
                 context.Err.WriteLine($"Defaulted container \"{p.Spec.Containers[0].Name}\" out of: {string.Join(", ", p.Spec.Containers.Select(x => x.Name))}");
             var r = runtime.ExecInPod(p.Namespace, p.Name, c, argv, parse.GetValue(trace), out var error)
                 ?? throw new KubectlException(error ?? "error: exec failed");
+            ContainerLogFiles.Persist(context, session, runtime);
             return ExecSupport.Print(context, r, parse.GetValue(trace), runtime.Problems);
         });
         return command;

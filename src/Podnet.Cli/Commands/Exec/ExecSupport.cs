@@ -13,8 +13,8 @@ internal static class ExecSupport
     public static Argument<string[]> CommandArgument() => new("COMMAND") { Description = "the command and its arguments (after --)", Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>Realizes the session's cluster (lazily: no node is built yet).</summary>
-    public static ClusterRuntime Runtime(CliContext context, ClusterSession session, int? seed) =>
-        new(session.Objects.All, session.Config, new RuntimeOptions { Seed = seed ?? Environment.TickCount, Epoch = context.Clock() });
+    public static ClusterRuntime Runtime(CliContext context, ClusterSession session, int? seed, bool runProbes = false) =>
+        new(session.NetworkObjects, session.Config, new RuntimeOptions { Seed = seed ?? Environment.TickCount, Epoch = context.Clock(), RunProbes = runProbes });
 
     /// <summary>Writes a result the way kubectl exec relays it; returns the exit code.</summary>
     public static int Print(CliContext context, ExecResult r, bool trace, IReadOnlyList<string>? problems = null)

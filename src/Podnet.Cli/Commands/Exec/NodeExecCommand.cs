@@ -23,9 +23,11 @@ public static class NodeExecCommand
             var argv = parse.GetValue(cmd) ?? [];
             if (argv.Length == 0) throw new KubectlException("error: you must specify at least one command for the node");
             using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, null);
-            var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed));
+            // While tcpdump listens, the node's kubelet probes its pods in the background, as on a live node.
+            var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed), runProbes: argv[0] == "tcpdump");
             var r = runtime.ExecOnNode(parse.GetValue(nodeArg)!, argv, parse.GetValue(trace), out var error)
                 ?? throw new KubectlException(error ?? "error: exec failed");
+            ContainerLogFiles.Persist(context, session, runtime);
             return ExecSupport.Print(context, r, parse.GetValue(trace), runtime.Problems);
         });
         return new Command("node", "Work with the emulated nodes") { exec };

@@ -19,7 +19,9 @@ public static class OutsideCommand
             if (argv.Length == 0) throw new KubectlException("error: you must specify a command to run");
             using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, null);
             var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed));
-            return ExecSupport.Print(context, runtime.ExecOutside(argv, parse.GetValue(trace)), parse.GetValue(trace));
+            var r = runtime.ExecOutside(argv, parse.GetValue(trace));
+            ContainerLogFiles.Persist(context, session, runtime);
+            return ExecSupport.Print(context, r, parse.GetValue(trace));
         });
         return command;
     }

@@ -47,6 +47,7 @@ public sealed class CoreDnsProgram(string corefile, Func<DnsClusterView> view) :
         var own = ctx.Namespace.Addresses.Where(a => a.Device.Name == "eth0").Select(a => IPAddress.Parse(Kernel.Wire.Ipv4Address.Format(a.Address))).ToList();
         var server = new CoreDnsServer(corefile, view, ctx.Loop, upstream, own);
         var conf = ctx.Files.TryGetValue("/etc/resolv.conf", out var rc) ? ResolvConf.Parse(rc) : new ResolvConf();
+        StartHealthEndpoints(ctx, corefile);
         ctx.Log.Line(".:53");
         ctx.Log.Line("CoreDNS-1.12.1");
         ctx.Log.Line("linux/amd64, go1.24.1, 707c7c1");
@@ -87,5 +88,27 @@ public sealed class CoreDnsProgram(string corefile, Func<DnsClusterView> view) :
             ctx.Log.Line($"[INFO] {Kernel.Wire.Ipv4Address.Format(from.Address)}:{from.Port.ToString(CultureInfo.InvariantCulture)} - {query.Header.Id.ToString(CultureInfo.InvariantCulture)} \"{q0.Type} IN {q0.Name} udp {DnsMessageWriter.Write(query).Length.ToString(CultureInfo.InvariantCulture)} false 512\" {answer.Header.Rcode.ToString().ToUpperInvariant()} qr,aa,rd {DnsMessageWriter.Write(answer).Length.ToString(CultureInfo.InvariantCulture)} 0.000000s");
         }
         sock.SendTo(DnsMessageWriter.Write(answer, 512), from.Address, from.Port);
+    }
+
+    /// <summary>
+    /// The <c>health</c> plugin (GET /health on :8080, answering <c>OK</c>) and the <c>ready</c> plugin
+    /// (GET /ready on :8181, <c>OK</c> once the server is up), when the Corefile names them; an explicit
+    /// address (<c>health :8090</c>) moves the port. The kubelet's probes of the CoreDNS pods hit these.
+    /// </summary>
+    private static void StartHealthEndpoints(ProcessContext ctx, string corefile)
+    {
+        foreach (var (plugin, path, defaultPort) in new[] { ("health", "/health", 8080), ("ready", "/ready", 8181) })
+        {
+            var line = corefile.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l == plugin || l.StartsWith(plugin + " ", StringComparison.Ordinal));
+            if (line is null) continue;
+            var port = defaultPort;
+            var arg = line[plugin.Length..].Trim().TrimEnd('{').Trim();
+            var colon = arg.LastIndexOf(':');
+            if (colon >= 0 && int.TryParse(arg[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p)) port = p;
+            var (_, err) = Http.HttpServer.Start(ctx, port, (req, _) => req.Path == path
+                ? Http.HttpResponse.Text(200, "OK", "OK")
+                : Http.HttpResponse.Text(404, "Not Found", "404 page not found\n"));
+            if (err != Errno.None) ctx.Log.Line($"[ERROR] plugin/{plugin}: listen tcp :{port.ToString(CultureInfo.InvariantCulture)}: bind: {err.Message().ToLowerInvariant()}");
+        }
     }
 }

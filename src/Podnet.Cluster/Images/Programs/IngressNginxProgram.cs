@@ -169,6 +169,14 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
     private async Task<HttpResponse> HandleAsync(HttpRequest req, int requestLength, string scheme, TcpSocket client, bool keepAlive)
     {
         var start = _ctx.Loop.Now;
+        var current = objects();
+        if (!ReferenceEquals(current, _objects))
+        {
+            // the informers saw a change: rebuild the configuration (a reload)
+            _objects = current;
+            _table = IngressRouteTable.Build(_objects);
+            _ctx.Log.Line(Klog('I', "\"Backend successfully reloaded\""));
+        }
         var clientIp = Ipv4Address.Format(client.RemoteEndpoint.Address);
         var reqId = RequestId();
         var decision = _table.Decide(new IngressRequest(scheme, req.Header("Host"), req.Target, clientIp));

@@ -47,6 +47,7 @@ public static class ToolRunner
             case "nslookup": return await DnsTools.NslookupAsync(ctx, args);
             case "dig": return await DnsTools.DigAsync(ctx, args);
             case "traceroute": return await Traceroute.RunAsync(ctx, args);
+            case "tcpdump": return await TcpdumpTool.RunAsync(ctx, args);
             case "cat": return InfoTools.Cat(ctx, args);
             case "hostname": ctx.Out.Append(ctx.Process.Hostname).Append('\n'); return 0;
             case "env" or "printenv": return InfoTools.Env(ctx);

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Serialization;
+using Podnet.Cluster.Cni;
+using Podnet.Cluster.Controllers;
+using Podnet.Cluster.Dns.CoreDns;
+using Podnet.Kernel.Stack;
+
+namespace Podnet.Cluster.Kubelet;
+
+/// <summary>What the kubelet reports for one container after startup.</summary>
+/// <param name="Name">The container's name.</param>
+/// <param name="Ready">Whether it is ready.</param>
+/// <param name="ExitCode">Its exit code when the process ended (a failed bind exits 1), else null.</param>
+/// <param name="RestartCount">Restarts so far.</param>
+/// <param name="LastTermination">Exit code of the last killed instance, or null.</param>
+/// <param name="Log">The container's log.</param>
+public sealed record ContainerStartup(string Name, bool Ready, int? ExitCode, int RestartCount, int? LastTermination, string Log);
+
+/// <summary>The kubelet's report for a pod after startup: per-container state and its events (type, reason, message).</summary>
+public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers, IReadOnlyList<(string Type, string Reason, string Message)> Events);
+
+/// <summary>
+/// The status a node's kubelet reports after starting a pod, found by really starting it: the pod's
+/// containers run in a sandbox of their own (a private node namespace, the bridge CNI, the pod's IP)
+/// and the kubelet's probe workers run in virtual time until every probe has had the chance to pass
+/// or fail its thresholds. A container whose program exits (e.g. <c>bind: address already in use</c>)
+/// is in CrashLoopBackOff; readiness and liveness come from the probes. What a container does with
+/// the rest of the cluster is not part of this (an exec probe that calls another Service fails here).
+/// Pods with one container and no probes are not started: they run and are ready, as before.
+/// </summary>
+public static class PodStartup
+{
+    private static readonly Dictionary<string, PodStartupReport> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the kubelet's report can differ from "every container running and ready".</summary>
+    public static bool NeedsStartup(Pod pod) =>
+        pod.Spec.HostNetwork != true
+        && (pod.Spec.Containers.Count > 1 || pod.Spec.Containers.Any(c => c.ReadinessProbe is not null || c.LivenessProbe is not null || c.StartupProbe is not null));
+
+    /// <summary>
+    /// Starts <paramref name="pod"/> with <paramref name="podIp"/> on a private copy of node
+    /// <paramref name="nodeName"/> (pod CIDR <paramref name="podCidr"/>) and reports what the kubelet sees.
+    /// Pods with the same spec (one ReplicaSet's) give the same report, so it is computed once per spec.
+    /// </summary>
+    public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services)
+    {
+        var key = KubeObjectCodec.EncodeString(pod with { Metadata = new() { Name = "p", Namespace = pod.Namespace }, Status = null, Spec = pod.Spec with { NodeName = null } })
+            + "|" + podCidr;
+        lock (Cache)
+        {
+            if (Cache.TryGetValue(key, out var known)) return known;
+        }
+        var report = Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
+        lock (Cache)
+        {
+            if (Cache.Count > 4096) Cache.Clear();
+            Cache[key] = report;
+        }
+        return report;
+    }
+
+    private static PodStartupReport Run(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services)
+    {
+        var world = new World(1);
+        var node = world.CreateNamespace(nodeName);
+        Netlink.Do(node, "ip link set lo up");
+        var cni = new BridgePlugin(node, new CniNetworkConfig { Subnet = podCidr, Mtu = 1500, IpMasq = false, HairpinMode = true, IsGateway = true });
+        var emptyView = new Lazy<DnsClusterView>(() => DnsClusterViewBuilder.Build([], [], [], []));
+        var kubelet = new Kubelet(node, cni, new PodDnsConfigurer([], clusterDomain, "nameserver 127.0.0.53\n"), clusterDomain,
+            () => services, () => emptyView.Value, ClusterBootstrap.Corefile(clusterDomain), DateTimeOffset.UnixEpoch)
+        { RunProbes = true };
+        var started = pod with { Status = (pod.Status ?? new PodStatus()) with { PodIP = podIp } };
+        var sandbox = kubelet.RunPod(started, out var error);
+        if (sandbox is null)
+        {
+            return new PodStartupReport(
+                pod.Spec.Containers.Select(c => new ContainerStartup(c.Name, false, null, 0, null, "")).ToList(),
+                [("Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + (error?.Msg ?? "CNI ADD failed"))]);
+        }
+        world.Loop.RunFor(Horizon(pod), TimeSpan.FromSeconds(20));
+        var containers = sandbox.Containers.Select(c => new ContainerStartup(c.Spec.Name, c.Ready && c.ExitCode is null, c.ExitCode, c.RestartCount, c.LastTermination, c.Log.Text)).ToList();
+        var events = kubelet.Events.Select(e => (e.Type, e.Reason, e.Message)).Distinct().ToList();
+        kubelet.KillPod(pod.Namespace, pod.Name);
+        return new PodStartupReport(containers, events);
+    }
+
+    /// <summary>Virtual time long enough for every probe to cross its thresholds once (at least 2 s for programs to start).</summary>
+    private static TimeSpan Horizon(Pod pod)
+    {
+        double seconds = 2;
+        foreach (var c in pod.Spec.Containers)
+        {
+            var others = Math.Max(Span(c.ReadinessProbe), Span(c.LivenessProbe));
+            seconds = Math.Max(seconds, Span(c.StartupProbe) + others + 1);
+        }
+        return TimeSpan.FromSeconds(Math.Min(seconds, 900));
+    }
+
+    private static double Span(Probe? p)
+    {
+        if (p is null) return 0;
+        var period = Math.Max(1, p.PeriodSeconds ?? 10);
+        var rounds = Math.Max(p.FailureThreshold ?? 3, p.SuccessThreshold ?? 1) + 1;
+        return (p.InitialDelaySeconds ?? 0) + (period * rounds);
+    }
+}
