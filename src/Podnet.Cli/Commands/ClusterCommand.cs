@@ -30,7 +30,8 @@ public static class ClusterCommand
         var overlay = new Option<string>("--overlay") { Description = "cross-node pod network: host-gw or vxlan", DefaultValueFactory = _ => "host-gw" };
         var podCidr = new Option<string>("--pod-cidr") { Description = "cluster pod CIDR (a /24 per node)", DefaultValueFactory = _ => "10.244.0.0/16" };
         var serviceCidr = new Option<string>("--service-cidr") { Description = "service CIDR", DefaultValueFactory = _ => "10.96.0.0/16" };
-        var command = new Command("create", "Create a cluster and make it current") { name, workers, proxyMode, overlay, podCidr, serviceCidr };
+        var ingress = new Option<bool>("--ingress") { Description = "install the ingress-nginx controller (namespace ingress-nginx, IngressClass nginx as default, a LoadBalancer Service)" };
+        var command = new Command("create", "Create a cluster and make it current") { name, workers, proxyMode, overlay, podCidr, serviceCidr, ingress };
         command.SetAction(parse =>
         {
             var config = new ClusterConfig
@@ -65,6 +66,17 @@ public static class ClusterCommand
                     context.Out.WriteLine($" ✓ node {n.Name}  {ClusterBootstrap.NodeInternalIp(n)}  pod CIDR {n.Spec.PodCIDR}");
                 }
                 context.Out.WriteLine($" ✓ kube-proxy mode {config.ProxyMode}, {config.Overlay} pod network, services {config.ServiceCidr}");
+                if (parse.GetValue(ingress))
+                {
+                    if (Podnet.Cluster.Ingresses.IngressNginxInstall.Install(session.Objects, config, context.Clock()) is { } installError)
+                    {
+                        throw new KubectlException("error: " + installError);
+                    }
+                    session.Commit();
+                    var svc = session.Objects.Get<Service>("Service", Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace, Podnet.Cluster.Ingresses.IngressNginxInstall.ControllerName);
+                    var ports = string.Join(", ", svc?.Spec.Ports.Select(p => $"{p.Port}:{p.NodePort}/{p.Protocol}") ?? []);
+                    context.Out.WriteLine($" ✓ ingress-nginx controller {Podnet.Cluster.Ingresses.IngressNginxInstall.Version}, IngressClass nginx (default), Service ingress-nginx-controller {ports}");
+                }
             }
             context.Out.WriteLine($"Set current cluster to \"{config.Name}\"");
             return 0;

@@ -44,6 +44,7 @@ public static class ControlPlane
         LoadBalancerController.Sync(objects, config, events);
         EndpointSliceController.Sync(objects, now);
         EndpointsController.Sync(objects, now);
+        Ingresses.IngressStatusController.Sync(objects, events);
         return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
     }
 

@@ -28,7 +28,7 @@ public static class ImageCatalog
 
     /// <summary>True when the image is emulated by a dedicated program (not the generic server).</summary>
     public static bool IsKnown(string image) => ShortName(image) is "nginx" or "agnhost" or "redis" or "busybox" or "alpine" or "curl" or "netshoot"
-        or "coredns" or "kube-proxy" or "flannel" or "kindnetd" or "pause" or "ubuntu" or "debian";
+        or "coredns" or "kube-proxy" or "flannel" or "kindnetd" or "pause" or "ubuntu" or "debian" || Ingresses.IngressNginxInstall.IsControllerImage(image);
 
     /// <summary>The resolver flavour of the image's libc (musl for alpine/busybox-musl based images, glibc otherwise).</summary>
     public static global::Podnet.Cluster.Dns.Resolver.ResolverFlavor Libc(string image) => ShortName(image) switch
@@ -39,11 +39,16 @@ public static class ImageCatalog
         _ => global::Podnet.Cluster.Dns.Resolver.ResolverFlavor.Glibc,
     };
 
-    /// <summary>The program for <paramref name="container"/>; <paramref name="dnsView"/> and <paramref name="corefile"/> serve the coredns image.</summary>
-    public static ContainerProgram Resolve(Container container, Func<DnsClusterView> dnsView, string corefile)
+    /// <summary>
+    /// The program for <paramref name="container"/>; <paramref name="dnsView"/> and <paramref name="corefile"/> serve the coredns image,
+    /// <paramref name="objects"/> (the cluster's objects, as a controller's informers see them) the ingress-nginx controller image.
+    /// </summary>
+    public static ContainerProgram Resolve(Container container, Func<DnsClusterView> dnsView, string corefile, Func<IReadOnlyList<Api.Meta.KubeObject>>? objects = null)
     {
         var image = container.Image ?? "";
         var argv = container.Command.Concat(container.Args).ToList();
+        // TLS on 443: pass an IngressNginxTls here (see docs/parts/ingress.md); null serves plain HTTP on 80 only.
+        if (Ingresses.IngressNginxInstall.IsControllerImage(image)) return new IngressNginxProgram(objects ?? (() => []), tls: null);
         switch (ShortName(image))
         {
             case "nginx":

@@ -41,6 +41,9 @@ public sealed class Kubelet
         _epoch = epoch;
     }
 
+    /// <summary>The cluster's objects as a controller running in a pod watches them (the ingress controller's informers).</summary>
+    public Func<IReadOnlyList<Api.Meta.KubeObject>> ClusterObjects { get; init; } = () => [];
+
     /// <summary>The pods running on this node by <c>namespace/name</c>.</summary>
     public IReadOnlyDictionary<string, PodSandbox> Pods => _pods;
 
@@ -123,7 +126,7 @@ public sealed class Kubelet
             PodNamespace = pod.Namespace,
             Ports = c.Ports.Select(p => (p.ContainerPortNumber, p.Protocol ?? "TCP")).ToList(),
         };
-        var program = ImageCatalog.Resolve(c, _dnsView, _corefile);
+        var program = ImageCatalog.Resolve(c, _dnsView, _corefile, ClusterObjects);
         var note = program is Images.Programs.GenericServerProgram ? Images.Programs.GenericServerProgram.Note(c.Image ?? "") : null;
         var inst = new ContainerInstance(c, program, ctx, note);
         sandbox.Containers.Add(inst);

@@ -125,7 +125,7 @@ public sealed partial class ClusterRuntime
         var nodeResolv = OutsideWorld.ResolvConf;
         var dnsIp = KubeDnsIp();
         var kubelet = new Kubelet.Kubelet(ns, cni, new PodDnsConfigurer(dnsIp is null ? [] : [dnsIp], Config.ClusterDomain, nodeResolv), Config.ClusterDomain,
-            () => _services, () => DnsView, Corefile, Options.Epoch) { RunProbes = Options.RunProbes };
+            () => _services, () => DnsView, Corefile, Options.Epoch) { RunProbes = Options.RunProbes, ClusterObjects = () => _objects };
         host = new NodeHost(node, ns, ip, podCidr, kubelet);
         _built[name] = host;
 
@@ -143,6 +143,13 @@ public sealed partial class ClusterRuntime
         foreach (var pod in _pods.Where(p => p.Spec.NodeName == name && IsRunnable(p)).OrderBy(p => p.Spec.HostNetwork == true ? 0 : 1).ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal))
         {
             if (kubelet.RunPod(pod, out var err) is null) Problems.Add($"{name}: pod {pod.Namespace}/{pod.Name}: CNI ADD failed: {err?.Msg}");
+        }
+        // an ingress controller proxies to its backends' pods and resolves ExternalNames: realize those nodes too
+        if (host.Kubelet.Pods.Values.Any(p => p.Pod.Spec.Containers.Any(c => Ingresses.IngressNginxInstall.IsControllerImage(c.Image ?? ""))))
+        {
+            foreach (var n in NodesForService("kube-system", "kube-dns").ToList()) EnsureNode(n);
+            foreach (var b in Ingresses.IngressRouteTable.Build(_objects).Backends)
+                foreach (var n in NodesForService(b.Namespace, b.Service).ToList()) EnsureNode(n);
         }
         return host;
     }
