@@ -50,7 +50,7 @@ public static class HttpsServer
             return;
         }
         var ssl = tls.Stream!;
-        var info = TlsConnectionInfo.Of(ssl, socket.RemoteEndpoint, tls.ServerName);
+        var info = TlsConnectionInfo.Of(ssl, socket.RemoteEndpoint);
         var pending = new StreamHttp.Pending();
         while (true)
         {
@@ -66,7 +66,7 @@ public static class HttpsServer
             if (!await WriteAsync(ssl, HttpWire.Format(resp, req.Method != "HEAD"))) break;
             if (string.Equals(req.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase)) break;
         }
-        await CloseAsync(ssl, transport);
+        await ssl.CloseAsync();
     }
 
     /// <summary>Writes to a TLS stream; false when the connection is gone.</summary>
@@ -81,20 +81,5 @@ public static class HttpsServer
         {
             return false;
         }
-    }
-
-    /// <summary>Sends TLS close_notify, then FIN, as <c>SSL_shutdown</c> + <c>close</c>.</summary>
-    public static async Task CloseAsync(System.Net.Security.SslStream ssl, TcpSocketStream transport)
-    {
-        try
-        {
-            await ssl.ShutdownAsync();
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            // the peer is gone; closing the socket is all that is left
-        }
-        await ssl.DisposeAsync();
-        transport.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Podnet.Kernel.Simulation;
 using Podnet.Kernel.Sockets;
 
 namespace Podnet.Cluster.Images.Tls;
@@ -11,6 +12,17 @@ namespace Podnet.Cluster.Images.Tls;
 /// <see cref="System.Net.Security.SslStream"/> stacked on this stream runs entirely on the loop thread
 /// in virtual time. A synchronous <see cref="Read(byte[], int, int)"/> would block the only thread that
 /// can deliver the bytes, so it throws.
+/// <para>
+/// .NET's TLS stack may continue part of a handshake on a thread-pool thread (measured: the server's
+/// reply to a ClientHello is computed off the calling thread). Two things keep that deterministic and
+/// deadlock-free: every socket call made off the loop thread is marshalled onto the loop (through a
+/// <see cref="LoopSynchronizationContext"/>, whose queue is thread-safe), so the kernel is only ever
+/// touched by the loop; and while a TLS operation wrapped by <see cref="Guard{T}(Task{T})"/> is in flight
+/// and is not waiting for bytes from the socket, the loop is kept from declaring itself idle (it polls
+/// for the off-loop work to post back, without advancing virtual time: TLS computation costs no
+/// virtual time). Once the operation waits on a socket read, polling stops and virtual time flows
+/// normally (timeouts and retransmissions still fire).
+/// </para>
 /// </summary>
 public sealed class TcpSocketStream : Stream
 {
@@ -22,6 +34,74 @@ public sealed class TcpSocketStream : Stream
     {
         Socket = socket;
         _ownsSocket = ownsSocket;
+        _loop = socket.Namespace.World.Loop;
+        _context = new LoopSynchronizationContext(_loop);
+    }
+
+    private readonly EventLoop _loop;
+    private readonly LoopSynchronizationContext _context;
+    private int _guards;
+    private volatile bool _readOutstanding;
+    private bool _polling;
+
+    private static bool OnLoopThread => SynchronizationContext.Current is LoopSynchronizationContext;
+
+    /// <summary>
+    /// Awaits a TLS operation running over this stream (a handshake, a read, a write, a shutdown),
+    /// keeping the event loop from going idle while the operation computes off the loop thread.
+    /// Call on the loop thread.
+    /// </summary>
+    public async Task<T> Guard<T>(Task<T> operation)
+    {
+        if (operation.IsCompleted) return await operation;
+        _guards++;
+        EnsurePolling();
+        try
+        {
+            return await operation;
+        }
+        finally
+        {
+            _guards--;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the loop thread and returns its result to the caller, which may be
+    /// a thread-pool thread (a callback .NET's TLS stack makes off the loop).
+    /// </summary>
+    public Task<T> OnLoop<T>(Func<T> work)
+    {
+        if (OnLoopThread) return Task.FromResult(work());
+        var tcs = new TaskCompletionSource<T>();
+        _context.Post(_ =>
+        {
+            try { tcs.SetResult(work()); }
+            catch (Exception e) { tcs.SetException(e); }
+        }, null);
+        return tcs.Task;
+    }
+
+    /// <summary>The same for an operation without a result.</summary>
+    public Task Guard(Task operation) => Guard(operation.ContinueWith(static t => { t.GetAwaiter().GetResult(); return true; }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+
+    private void EnsurePolling()
+    {
+        if (_polling || _guards == 0 || _readOutstanding) return;
+        _polling = true;
+        _loop.Post(static s => ((TcpSocketStream)s!).Poll(), this);
+    }
+
+    private void Poll()
+    {
+        if (_guards == 0 || _readOutstanding)
+        {
+            _polling = false;
+            return;
+        }
+        // Off-loop TLS work is running: give it the CPU, then look again (its posts are drained in between).
+        Thread.Yield();
+        _loop.Post(static s => ((TcpSocketStream)s!).Poll(), this);
     }
 
     /// <summary>The connection.</summary>
@@ -58,11 +138,35 @@ public sealed class TcpSocketStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc/>
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (OnLoopThread) return ReadOnLoopAsync(buffer);
+        // Called from a thread-pool thread: do the read on the loop; its completion resumes the caller there.
+        var tcs = new TaskCompletionSource<int>();
+        _context.Post(async _ =>
+        {
+            try { tcs.SetResult(await ReadOnLoopAsync(buffer)); }
+            catch (Exception e) { tcs.SetException(e); }
+        }, null);
+        return new ValueTask<int>(tcs.Task);
+    }
+
+    private async ValueTask<int> ReadOnLoopAsync(Memory<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffer.Length == 0) return 0;
-        var r = await Socket.ReceiveAsync(buffer, ReceiveTimeout);
+        TcpReadResult r;
+        _readOutstanding = true;
+        try
+        {
+            r = await Socket.ReceiveAsync(buffer, ReceiveTimeout);
+        }
+        finally
+        {
+            _readOutstanding = false;
+            // The TLS code continues from here on the loop, and may hand work off again.
+            EnsurePolling();
+        }
         if (r.Error != Errno.None)
         {
             LastError = r.Error;
@@ -104,6 +208,24 @@ public sealed class TcpSocketStream : Stream
     /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (!OnLoopThread)
+        {
+            var copy = buffer.ToArray();
+            var tcs = new TaskCompletionSource();
+            _context.Post(_ =>
+            {
+                try
+                {
+                    Write(copy);
+                    tcs.SetResult();
+                }
+                catch (Exception e)
+                {
+                    tcs.SetException(e);
+                }
+            }, null);
+            return new ValueTask(tcs.Task);
+        }
         try
         {
             Write(buffer.Span);

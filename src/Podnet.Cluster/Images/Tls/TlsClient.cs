@@ -51,11 +51,11 @@ public static class TlsClient
         };
         try
         {
-            await ssl.AuthenticateAsClientAsync(auth);
+            await transport.Guard(ssl.AuthenticateAsClientAsync(auth));
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
-            await ssl.DisposeAsync();
+            ssl.Dispose();
             if (verdict is { Code: not 0 } v && !options.Insecure)
             {
                 verbose.Add("* " + v.Message);
@@ -81,7 +81,7 @@ public static class TlsClient
                 ? $"*  SSL certificate verify result: {oe}, continuing anyway."
                 : "*  SSL certificate verify ok.");
         }
-        return new TlsClientResult(ssl, 0, null, verbose) { ServerCertificate = leaf };
+        return new TlsClientResult(new TlsStream(ssl, transport, options.Host), 0, null, verbose) { ServerCertificate = leaf };
     }
 
     private sealed record Verdict(int Code, string Message, string? Matched)

@@ -23,7 +23,7 @@ public sealed record TlsClientOptions(string Host, int Port, X509Certificate2Col
 /// A finished client handshake: the decrypted stream, or curl's exit code (35 handshake, 60 peer
 /// verification) and message; <see cref="Verbose"/> holds the <c>-v</c> lines in curl's shape.
 /// </summary>
-public sealed record TlsClientResult(System.Net.Security.SslStream? Stream, int ExitCode, string? Error, IReadOnlyList<string> Verbose)
+public sealed record TlsClientResult(TlsStream? Stream, int ExitCode, string? Error, IReadOnlyList<string> Verbose)
 {
     /// <summary>The server's leaf certificate, when one was received.</summary>
     public X509Certificate2? ServerCertificate { get; init; }

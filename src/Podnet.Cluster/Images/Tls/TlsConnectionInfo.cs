@@ -1,4 +1,3 @@
-using System.Net.Security;
 using Podnet.Kernel.Sockets;
 
 namespace Podnet.Cluster.Images.Tls;
@@ -9,6 +8,5 @@ namespace Podnet.Cluster.Images.Tls;
 /// </summary>
 public sealed record TlsConnectionInfo(Ipv4Endpoint Client, string? ServerName, string Protocol, string Cipher)
 {
-    internal static TlsConnectionInfo Of(SslStream ssl, Ipv4Endpoint client, string? sni) =>
-        new(client, sni, TlsNames.Protocol(ssl.SslProtocol), TlsNames.OpenSslCipher(ssl.NegotiatedCipherSuite));
+    internal static TlsConnectionInfo Of(TlsStream tls, Ipv4Endpoint client) => new(client, tls.ServerName, tls.Protocol, tls.Cipher);
 }

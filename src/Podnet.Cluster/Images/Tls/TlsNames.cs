@@ -44,7 +44,7 @@ public static class TlsNames
     public static string OneLine(X500DistinguishedName name)
     {
         var sb = new StringBuilder();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: false))
+        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: true))
         {
             if (sb.Length > 0) sb.Append("; ");
             var oid = rdn.GetSingleElementType().Value;

@@ -13,42 +13,43 @@ namespace Podnet.Cluster.Images.Tls;
 public static class TlsServer
 {
     /// <summary>
-    /// Runs the handshake on <paramref name="transport"/> (usually a <see cref="TcpSocketStream"/> over an
-    /// accepted socket). <paramref name="selectCertificate"/> gets the SNI host name (null when the client
+    /// Runs the handshake on <paramref name="transport"/> (a <see cref="TcpSocketStream"/> over an
+    /// accepted socket), on the event loop. <paramref name="selectCertificate"/> gets the SNI host name (null when the client
     /// sent none, e.g. it connected to an IP address) and returns the certificate to present. Returns the
     /// decrypted stream, or the handshake error as a value. On failure the transport is left open (the
     /// caller closes it, as nginx closes the connection after a failed handshake).
     /// </summary>
-    public static async Task<TlsServerResult> AuthenticateAsync(Stream transport, Func<string?, TlsCertificate> selectCertificate, TlsServerOptions? options = null)
+    public static async Task<TlsServerResult> AuthenticateAsync(TcpSocketStream transport, Func<string?, TlsCertificate> selectCertificate, TlsServerOptions? options = null)
     {
         options ??= new TlsServerOptions();
         var ssl = new SslStream(transport, leaveInnerStreamOpen: true);
         string? sni = null;
         try
         {
-            await ssl.AuthenticateAsServerAsync((stream, hello, state, ct) =>
+            await transport.Guard(ssl.AuthenticateAsServerAsync((stream, hello, state, ct) =>
             {
                 sni = string.IsNullOrEmpty(hello.ServerName) ? null : hello.ServerName;
-                var cert = selectCertificate(sni);
-                return ValueTask.FromResult(new SslServerAuthenticationOptions
+                // .NET calls this from a thread-pool thread: the selector runs on the loop, like the rest of the program.
+                return new ValueTask<SslServerAuthenticationOptions>(transport.OnLoop(() => new SslServerAuthenticationOptions
                 {
-                    ServerCertificateContext = cert.Context,
+                    ServerCertificateContext = selectCertificate(sni).Context,
                     EnabledSslProtocols = options.Protocols,
                     ClientCertificateRequired = false,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ApplicationProtocols = options.ApplicationProtocols,
-                });
-            }, null, CancellationToken.None);
-            return new TlsServerResult(ssl, sni, null);
+                }));
+            }, null, CancellationToken.None));
+            return new TlsServerResult(new TlsStream(ssl, transport, sni), sni, null);
         }
-        catch (Exception e) when (e is AuthenticationException or IOException)
+        catch (Exception e)
         {
-            await ssl.DisposeAsync();
-            return new TlsServerResult(null, sni, e.InnerException?.Message ?? e.Message);
+            // A handshake error, or a selector that failed: nginx logs it and closes the connection.
+            ssl.Dispose();
+            return new TlsServerResult(null, sni, e is AuthenticationException or IOException ? e.InnerException?.Message ?? e.Message : e.GetType().Name + ": " + e.Message);
         }
     }
 
     /// <summary>The same with a selector returning a bare certificate (with its private key).</summary>
-    public static Task<TlsServerResult> AuthenticateAsync(Stream transport, Func<string?, X509Certificate2> selectCertificate, TlsServerOptions? options = null) =>
+    public static Task<TlsServerResult> AuthenticateAsync(TcpSocketStream transport, Func<string?, X509Certificate2> selectCertificate, TlsServerOptions? options = null) =>
         AuthenticateAsync(transport, sni => (TlsCertificate)selectCertificate(sni), options);
 }

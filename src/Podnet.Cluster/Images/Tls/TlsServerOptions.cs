@@ -14,10 +14,10 @@ public sealed record TlsServerOptions
 }
 
 /// <summary>
-/// A finished server handshake: the decrypted <see cref="Stream"/> (an <see cref="SslStream"/>) and the
-/// SNI name the client sent, or the <see cref="Error"/> text when the handshake failed.
+/// A finished server handshake: the decrypted <see cref="TlsStream"/> and the SNI name the client
+/// sent, or the <see cref="Error"/> text when the handshake failed.
 /// </summary>
-public sealed record TlsServerResult(SslStream? Stream, string? ServerName, string? Error)
+public sealed record TlsServerResult(TlsStream? Stream, string? ServerName, string? Error)
 {
     /// <summary>True when the handshake completed.</summary>
     public bool Succeeded => Stream is not null;

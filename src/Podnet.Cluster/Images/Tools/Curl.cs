@@ -152,7 +152,7 @@ public static class Curl
         }
         if (verbose) ctx.Err.Append($"* Connected to {host} ({ip}) port {portText}\n");
         Tls.TcpSocketStream? transport = null;
-        System.Net.Security.SslStream? ssl = null;
+        Tls.TlsStream? ssl = null;
         if (https)
         {
             var trust = Tls.CurlTls.Trust(ctx, caCert, insecure, out var caError);
@@ -224,7 +224,7 @@ public static class Curl
             if (errors) ctx.Err.Append("curl: (52) Empty reply from server\n");
             return 52;
         }
-        if (ssl is not null) await Tls.HttpsServer.CloseAsync(ssl, transport!);
+        if (ssl is not null) await ssl.CloseAsync();
         else sock.Close();
         var r = HttpWire.ParseResponse(resp.Value.Head, resp.Value.Body);
         if (verbose)
