@@ -156,10 +156,10 @@ public sealed class PortForwarder : IDisposable
                 await real.SendAsync(chunk, SocketFlags.None);
             real.Shutdown(SocketShutdown.Send);
         }
-        catch (ChannelClosedException)
+        catch (Exception e) when (e is ChannelClosedException or IOException)
         {
-            // the emulated side failed: close the real connection at once (kubectl closes the stream)
-            real.LingerState = new LingerOption(true, 0);
+            // the emulated side failed: kubectl closes the local connection (FIN; the client sees an empty reply)
+            real.Shutdown(SocketShutdown.Both);
             real.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
