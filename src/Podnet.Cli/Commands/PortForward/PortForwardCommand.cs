@@ -33,40 +33,35 @@ public static class PortForwardCommand
             using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, parse.GetValue(ns));
             var resolved = PortForwardResolver.Resolve(session.Objects.All.ToList(), parse.GetValue(ns) ?? "default", name, specs);
             var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed));
+            using var done = new ManualResetEventSlim(false);
+            using var signals = stop is null ? StopOnSignals(done) : null;
             using var forwarder = new PortForwarder(runtime, resolved, bind, context.Out, context.Err);
             forwarder.Start();
-            WaitForStop(stop);
+            if (stop is { } token) token.WaitHandle.WaitOne();
+            else done.Wait();
             return 0;
         });
         return command;
     }
 
-    private static void WaitForStop(CancellationToken? stop)
+    /// <summary>Ctrl-C (SIGINT) and SIGTERM end the forwarding (registered before listening, so an early signal is not lost).</summary>
+    private static IDisposable StopOnSignals(ManualResetEventSlim done)
     {
-        if (stop is { } token)
-        {
-            token.WaitHandle.WaitOne();
-            return;
-        }
-        using var done = new ManualResetEventSlim(false);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            done.Set();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        Action<System.Runtime.InteropServices.PosixSignalContext> onSignal = c =>
         {
             c.Cancel = true;
             done.Set();
-        });
-        try
+        };
+        return new Registrations(
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, onSignal),
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, onSignal));
+    }
+
+    private sealed class Registrations(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
         {
-            done.Wait();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            foreach (var i in items) i.Dispose();
         }
     }
 }
