@@ -28,6 +28,7 @@ public static class PodnetCli
         root.Subcommands.Add(Exec.ExecCommand.Create(context));
         root.Subcommands.Add(Exec.NodeExecCommand.Create(context));
         root.Subcommands.Add(Exec.OutsideCommand.Create(context));
+        root.Subcommands.Add(PortForward.PortForwardCommand.Create(context));
         root.Subcommands.Add(Dns.DnsCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(KubeProxy.KubeProxyCommand.Create(() => CurrentObjects(context)));
         root.Subcommands.Add(Reach.ReachCommand.Create(context.Out, context.Err, () => CurrentObjects(context)));

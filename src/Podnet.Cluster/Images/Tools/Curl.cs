@@ -7,9 +7,10 @@ using Podnet.Kernel.Wire;
 namespace Podnet.Cluster.Images.Tools;
 
 /// <summary>
-/// <c>curl</c> (8.x behaviour) for http:// URLs: -v, -s, -S, -I, -H, -X, -d, -k, -m/--max-time,
-/// --connect-timeout, --resolve, -o, -w '%{http_code}', with curl's error messages and exit codes
-/// (6 resolve, 7 connect, 28 timeout, 52 empty reply, 56 receive failure).
+/// <c>curl</c> (8.x behaviour) for http:// and https:// URLs: -v, -s, -S, -I, -H, -X, -d, -k, -m/--max-time,
+/// --connect-timeout, --resolve, --cacert, -o, -w '%{http_code}', with curl's error messages and exit codes
+/// (6 resolve, 7 connect, 28 timeout, 35 TLS handshake, 52 empty reply, 56 receive failure, 60 peer
+/// certificate, 77 CA file). TLS is real (<see cref="Tls.TlsClient"/>).
 /// </summary>
 public static class Curl
 {
@@ -19,7 +20,8 @@ public static class Curl
     /// <summary>Runs curl with <paramref name="args"/>; returns the exit code.</summary>
     public static async Task<int> RunAsync(ToolContext ctx, IReadOnlyList<string> args)
     {
-        bool verbose = false, silent = false, showError = false, head = false;
+        bool verbose = false, silent = false, showError = false, head = false, insecure = false;
+        string? caCert = null;
         string? method = null, data = null, url = null, writeOut = null;
         double? maxTime = null, connectTimeout = null;
         var headers = new List<(string, string)>();
@@ -35,7 +37,9 @@ public static class Curl
                 case "-s" or "--silent": silent = true; break;
                 case "-S" or "--show-error": showError = true; break;
                 case "-I" or "--head": head = true; break;
-                case "-k" or "--insecure" or "-L" or "--location" or "-f" or "--fail": break;
+                case "-k" or "--insecure": insecure = true; break;
+                case "--cacert": caCert = Next(); break;
+                case "-L" or "--location" or "-f" or "--fail": break;
                 case "-H" or "--header":
                 {
                     var h = Next();
@@ -79,18 +83,17 @@ public static class Curl
             scheme = url[..sep].ToLowerInvariant();
             rest = url[(sep + 3)..];
         }
-        if (scheme != "http")
+        if (scheme is not ("http" or "https"))
         {
-            if (errors) ctx.Err.Append(scheme == "https"
-                ? "curl: (1) Protocol \"https\" not supported or disabled in libcurl (podnet emulates no TLS yet)\n"
-                : $"curl: (1) Protocol \"{scheme}\" not supported\n");
+            if (errors) ctx.Err.Append($"curl: (1) Protocol \"{scheme}\" not supported\n");
             return 1;
         }
+        bool https = scheme == "https";
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var authority = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? "/" : rest[slash..];
         var host = authority;
-        int port = 80;
+        int port = https ? 443 : 80;
         var colon = authority.LastIndexOf(':');
         if (colon > 0)
         {
@@ -148,7 +151,36 @@ public static class Curl
             return code;
         }
         if (verbose) ctx.Err.Append($"* Connected to {host} ({ip}) port {portText}\n");
-        var reqHeaders = new List<(string Name, string Value)> { ("Host", port == 80 ? host : host + ":" + portText), ("User-Agent", "curl/" + Version), ("Accept", "*/*") };
+        Tls.TcpSocketStream? transport = null;
+        Tls.TlsStream? ssl = null;
+        if (https)
+        {
+            var trust = Tls.CurlTls.Trust(ctx, caCert, insecure, out var caError);
+            if (trust is null)
+            {
+                sock.Abort();
+                if (errors) ctx.Err.Append($"curl: (77) {caError}\n");
+                return 77;
+            }
+            transport = new Tls.TcpSocketStream(sock);
+            var tls = await Tls.TlsClient.ConnectAsync(transport, new Tls.TlsClientOptions(host, port, trust, ctx.Process.Now)
+            {
+                Insecure = insecure,
+                CaFile = caCert ?? Tls.TrustBundle.SystemBundlePath,
+                CaPath = caCert is null ? Tls.TrustBundle.SystemCaPath : "none",
+            });
+            if (verbose) foreach (var line in tls.Verbose) ctx.Err.Append(line).Append('\n');
+            if (tls.Stream is null)
+            {
+                sock.Abort();
+                if (verbose) ctx.Err.Append("* Closing connection\n");
+                if (errors) ctx.Err.Append(Tls.CurlTls.ErrorText(tls.ExitCode, tls.Error!));
+                return tls.ExitCode;
+            }
+            ssl = tls.Stream;
+        }
+        var defaultPort = https ? 443 : 80;
+        var reqHeaders = new List<(string Name, string Value)> { ("Host", port == defaultPort ? host : host + ":" + portText), ("User-Agent", "curl/" + Version), ("Accept", "*/*") };
         foreach (var (n, v) in headers)
         {
             reqHeaders.RemoveAll(h => string.Equals(h.Name, n, StringComparison.OrdinalIgnoreCase));
@@ -163,10 +195,19 @@ public static class Curl
         var verb = method ?? (head ? "HEAD" : data is not null ? "POST" : "GET");
         var reqHead = HttpWire.FormatRequestHead(verb, path, reqHeaders);
         if (verbose) foreach (var line in reqHead.Split("\r\n")[..^1]) ctx.Err.Append("> ").Append(line).Append('\n');
-        sock.Send([.. Encoding.Latin1.GetBytes(reqHead), .. body]);
         TimeSpan? left = maxTime is { } mt ? TimeSpan.FromSeconds(mt) - TimeSpan.FromMilliseconds(Elapsed()) : null;
-        var msgTask = HttpWire.ReadMessageAsync(sock, left, bodyUntilClose: true, headOnly: verb == "HEAD");
-        var resp = await msgTask;
+        (string Head, byte[] Body)? resp;
+        if (ssl is not null)
+        {
+            transport!.ReceiveTimeout = left;
+            await Tls.HttpsServer.WriteAsync(ssl, [.. Encoding.Latin1.GetBytes(reqHead), .. body]);
+            resp = await Tls.StreamHttp.ReadMessageAsync(ssl, bodyUntilClose: true, headOnly: verb == "HEAD");
+        }
+        else
+        {
+            sock.Send([.. Encoding.Latin1.GetBytes(reqHead), .. body]);
+            resp = await HttpWire.ReadMessageAsync(sock, left, bodyUntilClose: true, headOnly: verb == "HEAD");
+        }
         if (resp is null)
         {
             sock.Abort();
@@ -183,7 +224,8 @@ public static class Curl
             if (errors) ctx.Err.Append("curl: (52) Empty reply from server\n");
             return 52;
         }
-        sock.Close();
+        if (ssl is not null) await ssl.CloseAsync();
+        else sock.Close();
         var r = HttpWire.ParseResponse(resp.Value.Head, resp.Value.Body);
         if (verbose)
         {
