@@ -7,8 +7,19 @@ public sealed class ContainerLog
 {
     private readonly StringBuilder _text = new();
 
-    /// <summary>Appends one line.</summary>
-    public void Line(string line) => _text.Append(line).Append('\n');
+    /// <summary>The kubelet's default <c>containerLogMaxSize</c> (10Mi): older output is rotated away beyond it.</summary>
+    public const int MaxSize = 10 * 1024 * 1024;
+
+    /// <summary>Appends one line; past <see cref="MaxSize"/> the oldest half is dropped, as log rotation would.</summary>
+    public void Line(string line)
+    {
+        _text.Append(line).Append('\n');
+        if (_text.Length <= MaxSize) return;
+        int cut = _text.Length / 2;
+        while (cut < _text.Length && _text[cut - 1] != '\n') cut++;
+        _text.Remove(0, cut);
+        if (StartupEnd > 0) StartupEnd = Math.Max(0, StartupEnd - cut);
+    }
 
     /// <summary>Everything logged so far.</summary>
     public string Text => _text.ToString();
