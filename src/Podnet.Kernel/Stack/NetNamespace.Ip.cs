@@ -195,9 +195,10 @@ public sealed partial class NetNamespace
     {
         if (Netfilter != null)
         {
+            uint before = ReadDestination(f);
             if (!Hook(NetfilterHook.Input, f, dev, null, false)) return;
             uint nd = ReadDestination(f);
-            if (nd != Ipv4Address.Broadcast && LocalTable.Lookup(nd) == null)
+            if (nd != before && nd != Ipv4Address.Broadcast && LocalTable.Lookup(nd) == null)
             {
                 // IPVS rewrote the destination at INPUT: send it on as if forwarded, through POSTROUTING.
                 var r = MainTable.Lookup(nd);
