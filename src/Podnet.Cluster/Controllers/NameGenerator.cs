@@ -29,12 +29,24 @@ public static class NameGenerator
     }
 
     /// <summary>FNV-1a 64-bit hash of the UTF-8 bytes of <paramref name="text"/>.</summary>
-    public static ulong Fnv64a(string text)
+    public static ulong Fnv64a(string text) => Fnv64a(14695981039346656037, text);
+
+    /// <summary>Continues an FNV-1a hash over the UTF-8 bytes of <paramref name="text"/> (hashing a then b equals hashing a + b).</summary>
+    internal static ulong Fnv64a(ulong hash, ReadOnlySpan<char> text)
     {
-        ulong hash = 14695981039346656037;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        if (!System.Text.Ascii.IsValid(text))
         {
-            hash ^= b;
+            foreach (var b in Encoding.UTF8.GetBytes(text.ToArray()))
+            {
+                hash ^= b;
+                hash *= 1099511628211;
+            }
+            return hash;
+        }
+        // ASCII: each char is its own UTF-8 byte (no encoding buffer)
+        foreach (var c in text)
+        {
+            hash ^= c;
             hash *= 1099511628211;
         }
         return hash;

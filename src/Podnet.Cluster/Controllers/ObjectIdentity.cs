@@ -14,14 +14,25 @@ public static class ObjectIdentity
     {
         var seed = kind + "/" + ns + "/" + name + "/" + (created?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "");
         ulong a = NameGenerator.Fnv64a(seed);
-        ulong b = NameGenerator.Fnv64a("uid:" + seed);
-        var hex = a.ToString("x16", CultureInfo.InvariantCulture) + b.ToString("x16", CultureInfo.InvariantCulture);
+        ulong b = NameGenerator.Fnv64a(NameGenerator.Fnv64a(14695981039346656037, "uid:"), seed); // = Fnv64a("uid:" + seed)
+        Span<char> hex = stackalloc char[32];
+        a.TryFormat(hex, out _, "x16", CultureInfo.InvariantCulture);
+        b.TryFormat(hex[16..], out _, "x16", CultureInfo.InvariantCulture);
         // version 4 / RFC 4122 variant bits, as uuid.New() would set them
-        var chars = hex.ToCharArray();
-        chars[12] = '4';
-        chars[16] = "89ab"[Convert.ToInt32(chars[16].ToString(), 16) & 3];
-        var s = new string(chars);
-        return $"{s[..8]}-{s[8..12]}-{s[12..16]}-{s[16..20]}-{s[20..32]}";
+        hex[12] = '4';
+        int v = hex[16] <= '9' ? hex[16] - '0' : hex[16] - 'a' + 10;
+        hex[16] = "89ab"[v & 3];
+        Span<char> uid = stackalloc char[36];
+        hex[..8].CopyTo(uid);
+        uid[8] = '-';
+        hex[8..12].CopyTo(uid[9..]);
+        uid[13] = '-';
+        hex[12..16].CopyTo(uid[14..]);
+        uid[18] = '-';
+        hex[16..20].CopyTo(uid[19..]);
+        uid[23] = '-';
+        hex[20..32].CopyTo(uid[24..]);
+        return new string(uid);
     }
 
     /// <summary>The object with a UID when it has none.</summary>

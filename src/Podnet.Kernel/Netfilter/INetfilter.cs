@@ -16,6 +16,9 @@ namespace Podnet.Kernel.Netfilter;
 /// the packet out as if it were forwarded, through POSTROUTING.</item>
 /// <item>The stack applies every rewritten field of <see cref="NetfilterPacket"/> back to the wire packet
 /// (addresses, ports, ICMP id, mark) and fixes checksums.</item>
+/// <item>The packet object is only valid during the call: the stack refills and reuses it for its
+/// next hook call (as the kernel reads the fields from the skb again), so an implementation must not
+/// keep it.</item>
 /// </list>
 /// </remarks>
 public interface INetfilter

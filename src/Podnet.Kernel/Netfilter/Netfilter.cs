@@ -19,6 +19,8 @@ public sealed class Netfilter : INetfilter
 {
     private readonly PacketContext _ctx;
     private HookFunction[][] _hooks = new HookFunction[5][];
+    // per hook, per function: whether it is a NAT chain (read once at rebuild, not per packet)
+    private bool[][] _isNat = new bool[5][];
     private bool _dirty = true;
 
     /// <param name="host">The namespace this netfilter belongs to.</param>
@@ -73,12 +75,15 @@ public sealed class Netfilter : INetfilter
         foreach (var f in Nftables.HookFunctions()) Add(f);
         foreach (var f in Ipvs.HookFunctions()) Add(f);
         var arr = new HookFunction[5][];
+        var nat = new bool[5][];
         for (int i = 0; i < 5; i++)
         {
             // stable: priority, then tiebreak, then registration order
             arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx).Select(x => x.f).ToArray();
+            nat[i] = arr[i].Select(f => f.IsNat).ToArray();
         }
         _hooks = arr;
+        _isNat = nat;
         _dirty = false;
     }
 
@@ -111,10 +116,11 @@ public sealed class Netfilter : INetfilter
         }
 
         var fns = _hooks[(int)hook];
+        var isNat = _isNat[(int)hook];
         for (int i = 0; i < fns.Length; i++)
         {
             var f = fns[i];
-            if (f.IsNat)
+            if (isNat[i])
             {
                 var e = ctx.Ct.Entry;
                 if (e is null || e.Confirmed || ctx.Ct.Related || ctx.NatBound) continue;

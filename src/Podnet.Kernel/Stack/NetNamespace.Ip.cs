@@ -195,9 +195,10 @@ public sealed partial class NetNamespace
     {
         if (Netfilter != null)
         {
+            uint before = ReadDestination(f);
             if (!Hook(NetfilterHook.Input, f, dev, null, false)) return;
             uint nd = ReadDestination(f);
-            if (nd != Ipv4Address.Broadcast && LocalTable.Lookup(nd) == null)
+            if (nd != before && nd != Ipv4Address.Broadcast && LocalTable.Lookup(nd) == null)
             {
                 // IPVS rewrote the destination at INPUT: send it on as if forwarded, through POSTROUTING.
                 var r = MainTable.Lookup(nd);
@@ -296,13 +297,19 @@ public sealed partial class NetNamespace
             return err;
         }
         if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"output: {r.Route.Format().TrimEnd()}"));
+        return OutputRouted(f, dst, r);
+    }
+
+    /// <summary>The part of local output after the route lookup: OUTPUT (re-route if NAT moved the packet, ip_route_me_harder), POSTROUTING, neighbour.</summary>
+    private Errno OutputRouted(Frame f, uint dst, RouteResult r)
+    {
         if (Netfilter != null)
         {
             if (!Hook(NetfilterHook.Output, f, null, r.Device, true)) return Errno.EPERM;
             uint nd = ReadDestination(f);
             if (nd != dst)
             {
-                err = RouteOutput(nd, out r);
+                var err = RouteOutput(nd, out r);
                 if (err != Errno.None) return err;
                 if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"re-routed after NAT: {r.Route.Format().TrimEnd()}"));
             }
@@ -316,20 +323,26 @@ public sealed partial class NetNamespace
 
     /// <summary>
     /// <see cref="SendLocal(Frame)"/> for a connected socket that keeps its route (sk_dst_cache): the
-    /// lookup is skipped while the tables are unchanged and no netfilter is attached.
+    /// lookup of the socket's destination is skipped while the tables are unchanged. Netfilter still
+    /// sees every packet at OUTPUT and POSTROUTING, and a packet that NAT moved is routed again.
     /// </summary>
     internal Errno SendLocal(Frame f, ref RouteResult cached, ref long generation)
     {
-        if (Netfilter != null || f.Trace != null || generation != RouteGeneration || cached.Route == null || !cached.Device.IsUp)
+        if (f.Trace != null || generation != RouteGeneration || cached.Route == null || !cached.Device.IsUp)
         {
+            uint dst = ReadDestination(f);
             var e = SendLocal(f);
-            if (e == Errno.None && Netfilter == null && RouteOutput(ReadDestination(f), out cached) == Errno.None) generation = RouteGeneration;
+            if (e == Errno.None && RouteOutput(dst, out cached) == Errno.None) generation = RouteGeneration;
             else generation = -1;
             return e;
         }
         Counters.OutRequests++;
-        NeighbourOutput(cached.Device, cached.NextHop, f);
-        return Errno.None;
+        if (Netfilter == null)
+        {
+            NeighbourOutput(cached.Device, cached.NextHop, f);
+            return Errno.None;
+        }
+        return OutputRouted(f, ReadDestination(f), cached);
     }
 
     /// <summary>Sends an encapsulated (VXLAN) datagram built by a tunnel device: same path as local output.</summary>

@@ -12,12 +12,38 @@ public sealed partial class NetNamespace
     /// <summary>Runs one hook over the IPv4 packet at offset 14 of <paramref name="f"/>; false when it was dropped or rejected.</summary>
     private bool Hook(NetfilterHook hook, Frame f, NetDevice? inDev, NetDevice? outDev, bool local)
     {
-        var p = BuildPacket(f, IpOffset);
+        var p = RentPacket(f);
         if (p == null) return true;
         p.InInterface = inDev?.Name;
         p.OutInterface = outDev?.Name;
         p.LocallyGenerated = local;
-        return RunHook(hook, f, p, inDev?.Name ?? outDev?.Name) != BridgeHookResult.Stolen;
+        var r = RunHook(hook, f, p, inDev?.Name ?? outDev?.Name);
+        ReturnPacket(p);
+        return r != BridgeHookResult.Stolen;
+    }
+
+    // One netfilter view is reused from hook call to hook call (the fields are refilled from the frame
+    // each time, as the kernel reads them from the skb); a nested hook call (a REJECT's own packet) gets
+    // a fresh one.
+    private NetfilterPacket? _spareNetfilterPacket;
+
+    private NetfilterPacket? RentPacket(Frame f)
+    {
+        var b = f.Span[IpOffset..];
+        if (b.Length < Ipv4Header.MinSize) return null;
+        var p = _spareNetfilterPacket ?? new NetfilterPacket();
+        _spareNetfilterPacket = null;
+        p.Reset();
+        Fill(p, b, out _);
+        return p;
+    }
+
+    private void ReturnPacket(NetfilterPacket p)
+    {
+        p.Conntrack = null;
+        p.Trace = null;
+        p.IcmpEmbedded = null;
+        _spareNetfilterPacket = p;
     }
 
     /// <summary>br_netfilter: a hook over a bridged IPv4 frame (<see cref="NetfilterPacket.Bridged"/>).</summary>
@@ -28,14 +54,16 @@ public sealed partial class NetNamespace
             Counters.InHdrErrors++;
             return BridgeHookResult.Stolen;
         }
-        var p = BuildPacket(f, IpOffset);
+        var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
         p.InInterface = bridge.Name;
         p.OutInterface = outPort != null ? bridge.Name : null;
         p.PhysInInterface = inPort.Name;
         p.PhysOutInterface = outPort?.Name;
-        return RunHook(hook, f, p, bridge.Name);
+        var r = RunHook(hook, f, p, bridge.Name);
+        ReturnPacket(p);
+        return r;
     }
 
     private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, string? device)
@@ -64,16 +92,6 @@ public sealed partial class NetNamespace
         return p.Destination != oldDst && hook is NetfilterHook.Prerouting ? BridgeHookResult.DestinationChanged : BridgeHookResult.Continue;
     }
 
-    /// <summary>Builds the netfilter view of the IPv4 packet at <paramref name="ipOffset"/>; null when it is too short to read.</summary>
-    internal static NetfilterPacket? BuildPacket(Frame f, int ipOffset)
-    {
-        var b = f.Span[ipOffset..];
-        if (b.Length < Ipv4Header.MinSize) return null;
-        var p = new NetfilterPacket();
-        Fill(p, b, out _);
-        return p;
-    }
-
     private static void Fill(NetfilterPacket p, ReadOnlySpan<byte> b, out int l4)
     {
         int ihl = (b[0] & 15) * 4;
@@ -92,7 +110,7 @@ public sealed partial class NetNamespace
                 p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
                 if (t.Length >= 14) p.TcpFlags = t[13];
                 break;
-            case IpProtocol.Udp:
+            case IpProtocol.Udp or IpProtocol.Sctp:
                 p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
                 p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
                 break;
@@ -126,6 +144,9 @@ public sealed partial class NetNamespace
             case IpProtocol.Udp when seg.Length >= UdpHeader.Size:
                 if (seg[6] != 0 || seg[7] != 0) UdpHeader.FixChecksum(seg[..Math.Min(seg.Length, BinaryPrimitives.ReadUInt16BigEndian(seg[4..]))], p.Source, p.Destination);
                 break;
+            case IpProtocol.Sctp when seg.Length >= SctpCommonHeaderSize:
+                FixSctpChecksum(seg);
+                break;
             case IpProtocol.Icmp when seg.Length >= IcmpHeader.Size:
                 seg[2] = 0;
                 seg[3] = 0;
@@ -145,7 +166,7 @@ public sealed partial class NetNamespace
         var t = b[ihl..];
         switch (b[9])
         {
-            case IpProtocol.Tcp or IpProtocol.Udp:
+            case IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.Sctp:
                 if (BinaryPrimitives.ReadUInt16BigEndian(t) != p.SourcePort) { BinaryPrimitives.WriteUInt16BigEndian(t, p.SourcePort); changed = true; }
                 if (BinaryPrimitives.ReadUInt16BigEndian(t[2..]) != p.DestinationPort) { BinaryPrimitives.WriteUInt16BigEndian(t[2..], p.DestinationPort); changed = true; }
                 break;
@@ -167,6 +188,23 @@ public sealed partial class NetNamespace
                 break;
         }
         return changed;
+    }
+
+    private const int SctpCommonHeaderSize = 12;
+
+    /// <summary>
+    /// SCTP's checksum is a CRC32c over the whole packet with the checksum field zeroed (RFC 9260 §6.8),
+    /// without a pseudo-header; NAT of ports recomputes it as sctp_manip_pkt does.
+    /// </summary>
+    private static void FixSctpChecksum(Span<byte> seg)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(seg[8..], 0);
+        uint crc = 0xFFFFFFFF;
+        int i = 0;
+        for (; i + 8 <= seg.Length; i += 8) crc = System.Numerics.BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(seg[i..]));
+        for (; i < seg.Length; i++) crc = System.Numerics.BitOperations.Crc32C(crc, seg[i]);
+        // the CRC is stored least significant byte first (RFC 9260 Appendix B)
+        BinaryPrimitives.WriteUInt32LittleEndian(seg[8..], ~crc);
     }
 
     /// <summary>REJECT: an ICMP error or a TCP RST back to the sender of <paramref name="f"/> (nf_send_unreach / nf_send_reset).</summary>

@@ -6,4 +6,5 @@ public static class IpProtocol
     public const byte Icmp = 1;
     public const byte Tcp = 6;
     public const byte Udp = 17;
+    public const byte Sctp = 132;
 }

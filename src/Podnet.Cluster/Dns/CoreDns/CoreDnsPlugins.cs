@@ -219,7 +219,7 @@ internal sealed class CacheChainPlugin : ChainPlugin
     {
         var q = query.Questions[0];
         if (!_zones.Any(z => DnsName.IsSubdomainOf(q.Name, z))) return next(query);
-        var key = (q.Name.ToLowerInvariant(), q.Type, q.Class, query.Edns?.DnssecOk ?? false);
+        var key = (DnsName.ToLowerAscii(q.Name), q.Type, q.Class, query.Edns?.DnssecOk ?? false);
         var now = _clock.Now;
         lock (_entries)
         {

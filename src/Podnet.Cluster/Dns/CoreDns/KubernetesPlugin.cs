@@ -54,7 +54,7 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
         var zone = qname[^DnsName.Fqdn(configured).Length..]; // the zone spelled as the client spelled it
         if (zone.Length == 0 || zone == ".") zone = DnsName.Fqdn(configured);
         var ctx = new Ctx(this, view, upstream, zone, 0);
-        var name = qname.ToLowerInvariant();
+        var name = DnsName.ToLowerAscii(qname);
         List<DnsResourceRecord> records = [];
         List<DnsResourceRecord> extra = [];
         var err = Err.None;
@@ -150,7 +150,8 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
     private sealed class Ctx(KubernetesPlugin k, DnsClusterView view, Upstream? upstream, string zone, int depth)
     {
         private KubernetesPluginOptions O => k.Options;
-        private string ZoneLower => zone.ToLowerInvariant();
+        private string? _zoneLower;
+        private string ZoneLower => _zoneLower ??= DnsName.ToLowerAscii(zone);
 
         public DnsResourceRecord Soa()
         {
@@ -163,7 +164,7 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
 
         private (Request? Req, Err Err) Parse(string name)
         {
-            var lower = name.ToLowerInvariant();
+            var lower = DnsName.ToLowerAscii(name);
             var z = ZoneLower;
             var baseName = lower.Length > z.Length ? lower[..(lower.Length - z.Length - 1)] : "";
             if (baseName is "" or "svc" or "pod") return (null, Err.None);
@@ -329,7 +330,7 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
         {
             if (qtype == DnsRecordType.TXT)
             {
-                var lower = name.ToLowerInvariant();
+                var lower = DnsName.ToLowerAscii(name);
                 var baseName = lower.Length > ZoneLower.Length ? lower[..(lower.Length - ZoneLower.Length - 1)] : "";
                 var segs = DnsName.SplitLabels(baseName);
                 if (segs.Count == 1 && segs[0] == "dns-version") return ([new Item("", -1, name, 28800, SchemaVersion)], Err.None);
@@ -437,9 +438,9 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
                 var weight = (ushort)Math.Max(1, Math.Floor(100.0 / total * 100));
                 var ip = it.Ip!;
                 var target = it.Domain;
-                if (dup.Add((target.ToLowerInvariant(), "", it.Port)))
+                if (dup.Add((DnsName.ToLowerAscii(target), "", it.Port)))
                     records.Add(DnsResourceRecord.In(qname, DnsRecordType.SRV, it.Ttl, new SrvRecordData(0, weight, (ushort)it.Port, target)));
-                if (dup.Add((target.ToLowerInvariant(), it.Host, 0)))
+                if (dup.Add((DnsName.ToLowerAscii(target), it.Host, 0)))
                     extra.Add(DnsResourceRecord.In(target, ip.AddressFamily == AddressFamily.InterNetworkV6 ? DnsRecordType.AAAA : DnsRecordType.A, it.Ttl, DnsAddress.For(ip)));
             }
             return (records, extra, Err.None);
@@ -494,7 +495,7 @@ public sealed class KubernetesPlugin(KubernetesPluginOptions options)
     /// <c>ip6.arpa.</c>), or null for partial or malformed names (CoreDNS <c>ExtractAddressFromReverse</c>).</summary>
     public static IPAddress? AddressFromReverse(string name)
     {
-        var labels = DnsName.SplitLabels(name.ToLowerInvariant());
+        var labels = DnsName.SplitLabels(DnsName.ToLowerAscii(name));
         if (labels.Count == 6 && labels[4] == "in-addr" && labels[5] == "arpa")
         {
             var bytes = new byte[4];

@@ -28,6 +28,22 @@ public static class DnsName
     }
 
     /// <summary>The name with a trailing dot (absolute form).</summary>
+    /// <summary>
+    /// The name with ASCII letters lowered (RFC 4343: DNS compares names ASCII-case-insensitively; presentation-form
+    /// names hold only ASCII, other octets being <c>\DDD</c> escapes); the same instance when nothing changes.
+    /// </summary>
+    public static string ToLowerAscii(string name)
+    {
+        int i = name.AsSpan().IndexOfAnyInRange('A', 'Z');
+        if (i < 0) return name;
+        return string.Create(name.Length, (name, i), static (dst, st) =>
+        {
+            st.name.AsSpan().CopyTo(dst);
+            for (int k = st.i; k < dst.Length; k++)
+                if (dst[k] is >= 'A' and <= 'Z') dst[k] = (char)(dst[k] + 32);
+        });
+    }
+
     public static string Fqdn(string name)
     {
         if (name.Length == 0) return Root;

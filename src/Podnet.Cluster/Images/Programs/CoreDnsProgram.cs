@@ -20,6 +20,10 @@ public sealed class CoreDnsProgram(string corefile, Func<DnsClusterView> view) :
     /// <inheritdoc/>
     public override string ProcessName => "coredns";
 
+    // The synchronous handler cannot await the upstream exchange: the first pass throws NeedExchange,
+    // the exchange runs over the emulated network, and the query is answered again with the reply
+    // waiting here. Each reply is handed out once (to that retry), so the only memory of forwarded
+    // answers is CoreDNS's own `cache` plugin, which stores the retry's answer for its TTL.
     private sealed class Upstream : IDnsForwarder
     {
         public readonly Dictionary<string, DnsMessage?> Known = [];
@@ -28,7 +32,7 @@ public sealed class CoreDnsProgram(string corefile, Func<DnsClusterView> view) :
         public DnsMessage? Forward(DnsMessage query, IReadOnlyList<string> upstreams)
         {
             var key = string.Join(",", query.Questions.Select(q => q.Name + "/" + q.Type));
-            if (Known.TryGetValue(key, out var a)) return a;
+            if (Known.Remove(key, out var a)) return a;
             Pending = query;
             throw new ReplayTransport.NeedExchange(IPAddress.None, query);
         }

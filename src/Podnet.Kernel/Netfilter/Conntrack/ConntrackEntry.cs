@@ -14,8 +14,6 @@ public sealed class ConntrackEntry
         Created = now;
         OriginalRef = new ConntrackRef(this, ConntrackDirection.Original, false);
         ReplyRef = new ConntrackRef(this, ConntrackDirection.Reply, false);
-        RelatedOriginalRef = new ConntrackRef(this, ConntrackDirection.Original, true);
-        RelatedReplyRef = new ConntrackRef(this, ConntrackDirection.Reply, true);
     }
 
     internal ConntrackTable Table { get; }
@@ -42,11 +40,17 @@ public sealed class ConntrackEntry
     internal (uint Address, ushort Port, byte Protocol)? IpvsVirtual { get; set; }
     internal bool FinSeenOriginal { get; set; }
     internal bool FinSeenReply { get; set; }
+    // the table's creation-order list (valid while InTable)
+    internal bool InTable;
+    internal ConntrackEntry? PreviousInTable;
+    internal ConntrackEntry? NextInTable;
 
     internal ConntrackRef OriginalRef { get; }
     internal ConntrackRef ReplyRef { get; }
-    internal ConntrackRef RelatedOriginalRef { get; }
-    internal ConntrackRef RelatedReplyRef { get; }
+    // made on first use: only ICMP errors about the connection carry them
+    private ConntrackRef? _relatedOriginalRef, _relatedReplyRef;
+    internal ConntrackRef RelatedOriginalRef => _relatedOriginalRef ??= new ConntrackRef(this, ConntrackDirection.Original, true);
+    internal ConntrackRef RelatedReplyRef => _relatedReplyRef ??= new ConntrackRef(this, ConntrackDirection.Reply, true);
 
     public ConntrackTuple TupleOf(ConntrackDirection d) => d == ConntrackDirection.Original ? Original : Reply;
 }

@@ -14,37 +14,51 @@ public sealed class ConntrackTable
     private static readonly TimeSpan UdpStreamAfter = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<ConntrackTuple, ConntrackEntry> _byTuple = new();
-    private readonly LinkedList<ConntrackEntry> _order = new();
-    private readonly Dictionary<ConntrackEntry, LinkedListNode<ConntrackEntry>> _nodes = new(ReferenceEqualityComparer.Instance);
+    // confirmed entries in creation order: an intrusive doubly linked list through the entries
+    // (no per-entry node or side dictionary; the kernel keeps its lists in nf_conn too)
+    private ConntrackEntry? _first, _last;
+    private int _count;
 
     /// <summary>Number of confirmed entries (expired ones included until they are swept).</summary>
-    public int Count => _nodes.Count;
+    public int Count => _count;
 
     /// <summary>All live confirmed entries in creation order.</summary>
     public IReadOnlyList<ConntrackEntry> Entries(TimeSpan now)
     {
         Sweep(now);
-        return _order.ToList();
+        var list = new List<ConntrackEntry>(_count);
+        for (var e = _first; e is not null; e = e.NextInTable) list.Add(e);
+        return list;
     }
 
     /// <summary>Removes every expired entry.</summary>
     public void Sweep(TimeSpan now)
     {
-        var node = _order.First;
-        while (node is not null)
+        var e = _first;
+        while (e is not null)
         {
-            var next = node.Next;
-            if (node.Value.Expires <= now) Remove(node.Value);
-            node = next;
+            var next = e.NextInTable;
+            if (e.Expires <= now) Remove(e);
+            e = next;
         }
     }
 
     internal void Remove(ConntrackEntry e)
     {
-        if (!_nodes.Remove(e, out var node)) return;
-        _order.Remove(node);
-        if (_byTuple.TryGetValue(e.Original, out var a) && ReferenceEquals(a, e)) _byTuple.Remove(e.Original);
-        if (_byTuple.TryGetValue(e.Reply, out var b) && ReferenceEquals(b, e)) _byTuple.Remove(e.Reply);
+        if (!e.InTable) return;
+        e.InTable = false;
+        if (e.PreviousInTable is null) _first = e.NextInTable; else e.PreviousInTable.NextInTable = e.NextInTable;
+        if (e.NextInTable is null) _last = e.PreviousInTable; else e.NextInTable.PreviousInTable = e.PreviousInTable;
+        e.PreviousInTable = e.NextInTable = null;
+        _count--;
+        Unhash(e.Original, e);
+        if (e.Reply != e.Original) Unhash(e.Reply, e);
+    }
+
+    // removes the tuple's slot if it still points at e (one hash operation in the usual case)
+    private void Unhash(in ConntrackTuple t, ConntrackEntry e)
+    {
+        if (_byTuple.Remove(t, out var owner) && !ReferenceEquals(owner, e)) _byTuple[t] = owner;
     }
 
     /// <summary>True when a confirmed live entry already uses <paramref name="t"/> in either direction.</summary>
@@ -189,25 +203,43 @@ public sealed class ConntrackTable
         }
     }
 
-    private int _confirms;
+    // the next table size at which confirmation sweeps expired entries (the gc worker's job): doubling
+    // keeps the sweeps amortized O(1) per connection; lookups expire entries lazily in any case
+    private int _sweepAt = 4096;
 
     /// <summary>__nf_conntrack_confirm: inserts an accepted first packet's entry into the table (and now and then drops expired ones, as the gc worker).</summary>
     public void Confirm(ConntrackEntry e, TimeSpan now)
     {
         if (e.Confirmed) return;
-        if (++_confirms % 4096 == 0) Sweep(now);
+        if (_count >= _sweepAt)
+        {
+            Sweep(now);
+            _sweepAt = Math.Max(4096, 2 * _count);
+        }
         e.Confirmed = true;
         _byTuple[e.Original] = e;
         _byTuple[e.Reply] = e;
-        _nodes[e] = _order.AddLast(e);
+        e.InTable = true;
+        e.PreviousInTable = _last;
+        e.NextInTable = null;
+        if (_last is null) _first = e; else _last.NextInTable = e;
+        _last = e;
+        _count++;
     }
 
     /// <summary>Removes every entry (<c>conntrack -F</c>).</summary>
     public void Flush()
     {
         _byTuple.Clear();
-        _order.Clear();
-        _nodes.Clear();
+        for (var e = _first; e is not null;)
+        {
+            var next = e.NextInTable;
+            e.InTable = false;
+            e.PreviousInTable = e.NextInTable = null;
+            e = next;
+        }
+        _first = _last = null;
+        _count = 0;
     }
 
     /// <summary>Deletes the entries that match <paramref name="filter"/>; returns them.</summary>

@@ -8,6 +8,20 @@ public readonly record struct ConntrackTuple(byte Protocol, uint Source, uint De
 {
     public ConntrackTuple Invert() => new(Protocol, Destination, Source, DestinationPort, SourcePort);
 
+    /// <summary>Field-wise equality (written out: the compiler's version goes through EqualityComparer per field).</summary>
+    public bool Equals(ConntrackTuple other) =>
+        Source == other.Source && Destination == other.Destination && SourcePort == other.SourcePort
+        && DestinationPort == other.DestinationPort && Protocol == other.Protocol;
+
+    /// <summary>A hash over all fields (as the kernel's hash_conntrack over the tuple).</summary>
+    public override int GetHashCode()
+    {
+        ulong h = ((ulong)Source << 32 | Destination) * 0x9E3779B97F4A7C15UL;
+        h ^= ((ulong)SourcePort << 24 | (ulong)DestinationPort << 8 | Protocol) * 0xC2B2AE3D27D4EB4FUL;
+        h ^= h >> 29;
+        return (int)h ^ (int)(h >> 32);
+    }
+
     /// <summary>The tuple of a packet as it is now (after any rewrite so far).</summary>
     public static ConntrackTuple Of(NetfilterPacket p) => p.Protocol switch
     {

@@ -98,7 +98,10 @@ internal sealed class CommentMatch : IptablesMatch
     public override void List(StringBuilder sb) => sb.Append(" /* ").Append(Text).Append(" */");
 }
 
-/// <summary>The port matches <c>-m tcp</c>, <c>-m udp</c> (also loaded implicitly by <c>-p tcp --dport</c>).</summary>
+/// <summary>
+/// The port matches <c>-m tcp</c>, <c>-m udp</c> and <c>-m sctp</c> (xt_tcpudp, xt_sctp; also loaded implicitly by
+/// <c>-p tcp --dport</c>). For SCTP only <c>--sport/--dport</c> are modelled, not <c>--chunk-types</c>.
+/// </summary>
 internal sealed class PortMatch(string proto) : IptablesMatch
 {
     public readonly string Proto = proto;

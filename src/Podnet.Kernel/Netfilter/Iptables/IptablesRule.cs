@@ -116,7 +116,7 @@ public sealed class IptablesRule
                     if (r.Target is not null && r.Target.TryParse(w, args)) taken = true;
                     for (int i = matches.Count - 1; !taken && i >= 0; i--)
                         if (matches[i].TryParse(w, invert, args)) taken = true;
-                    if (!taken && r.HasProto && r.Proto is 6 or 17 or 1 && !matches.Any(m => m.Name == ProtocolName(r.Proto)))
+                    if (!taken && r.HasProto && r.Proto is 6 or 17 or 1 or 132 && !matches.Any(m => m.Name == ProtocolName(r.Proto)))
                     {
                         // iptables loads the protocol's match implicitly for its options
                         var implicitMatch = r.Proto == 1 ? (IptablesMatch)new IcmpMatch() : new PortMatch(ProtocolName(r.Proto));
@@ -134,6 +134,9 @@ public sealed class IptablesRule
         if (invert) throw new IptablesException("Invalid argument");
         foreach (var m in matches)
         {
+            if (m is PortMatch { Proto: "sctp" } && (!r.HasProto || r.Proto != 132 || r.InvProto))
+                // xt_sctp's checkentry refuses the rule in the kernel (iptables-nft: RULE_APPEND failed (Invalid argument))
+                throw new IptablesException("Invalid argument", IptablesErrorKind.Kernel);
             if (m is PortMatch pm && (!r.HasProto || ProtocolName(r.Proto) != pm.Proto))
                 throw new IptablesException($"Couldn't load match `{pm.Proto}':No such file or directory");
             m.Finish();
@@ -156,6 +159,7 @@ public sealed class IptablesRule
         "comment" => new CommentMatch(),
         "tcp" => new PortMatch("tcp"),
         "udp" => new PortMatch("udp"),
+        "sctp" => new PortMatch("sctp"),
         "icmp" => new IcmpMatch(),
         "conntrack" => new ConntrackStateMatch(false),
         "state" => new ConntrackStateMatch(true),
