@@ -47,8 +47,7 @@ public static class ImageCatalog
     {
         var image = container.Image ?? "";
         var argv = container.Command.Concat(container.Args).ToList();
-        // TLS on 443: pass an IngressNginxTls here (see docs/parts/ingress.md); null serves plain HTTP on 80 only.
-        if (Ingresses.IngressNginxInstall.IsControllerImage(image)) return new IngressNginxProgram(objects ?? (() => []), tls: null);
+        if (Ingresses.IngressNginxInstall.IsControllerImage(image)) return new IngressNginxProgram(objects ?? (() => []), Tls.IngressTlsTermination.Seam);
         switch (ShortName(image))
         {
             case "nginx":

@@ -226,6 +226,9 @@ public sealed partial class ClusterRuntime
     {
         if (arg.StartsWith('-')) return null;
         var s = arg;
+        // curl --resolve HOST:PORT:ADDRESS: the address is where the connection goes
+        var parts = s.Split(':');
+        if (parts.Length == 3 && parts[1].Length > 0 && parts[1].All(char.IsDigit) && Ipv4Address.TryParse(parts[2], out _)) return parts[2];
         var scheme = s.IndexOf("://", StringComparison.Ordinal);
         if (scheme >= 0) s = s[(scheme + 3)..];
         s = s.Split('/')[0].Split('?')[0];
