@@ -86,6 +86,15 @@ public sealed class IngressTlsEndToEndTests
     }
 
     [Fact]
+    public void Curl_L_follows_the_redirect_to_https()
+    {
+        var (rt, lb) = Build();
+        var r = rt.ExecOutside(["curl", "-sSL", "--resolve", $"myapp.example.com:80:{lb}", "--resolve", $"myapp.example.com:443:{lb}", "http://myapp.example.com/hostname"], false);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.StartsWith("app2-", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_host_without_a_certificate_gets_the_fake_certificate_which_curl_rejects_unless_insecure()
     {
         var (rt, lb) = Build();

@@ -18,8 +18,12 @@ public static class Curl
     public const string Version = "8.5.0";
 
     /// <summary>Runs curl with <paramref name="args"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(ToolContext ctx, IReadOnlyList<string> args)
+    public static Task<int> RunAsync(ToolContext ctx, IReadOnlyList<string> args) => RunAsync(ctx, args, 0);
+
+    private static async Task<int> RunAsync(ToolContext ctx, IReadOnlyList<string> args, int redirects)
     {
+        bool follow = false, fail = false;
+        string? output = null;
         bool verbose = false, silent = false, showError = false, head = false, insecure = false;
         string? caCert = null;
         string? method = null, data = null, url = null, writeOut = null;
@@ -39,7 +43,8 @@ public static class Curl
                 case "-I" or "--head": head = true; break;
                 case "-k" or "--insecure": insecure = true; break;
                 case "--cacert": caCert = Next(); break;
-                case "-L" or "--location" or "-f" or "--fail": break;
+                case "-L" or "--location": follow = true; break;
+                case "-f" or "--fail": fail = true; break;
                 case "-H" or "--header":
                 {
                     var h = Next();
@@ -49,7 +54,7 @@ public static class Curl
                 }
                 case "-X" or "--request": method = Next(); break;
                 case "-d" or "--data": data = Next(); break;
-                case "-o" or "--output": Next(); break;
+                case "-o" or "--output": output = Next(); break;
                 case "-w" or "--write-out": writeOut = Next(); break;
                 case "-m" or "--max-time": maxTime = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--connect-timeout": connectTimeout = double.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -234,8 +239,35 @@ public static class Curl
             if (resp.Value.Body.Length > 0) ctx.Err.Append("{ [").Append(resp.Value.Body.Length.ToString(CultureInfo.InvariantCulture)).Append(" bytes data]\n");
             ctx.Err.Append($"* Connection #0 to host {host} left intact\n");
         }
-        if (head) ctx.Out.Append(resp.Value.Head.Replace("\r\n", "\r\n", StringComparison.Ordinal)).Append("\r\n\r\n");
-        else ctx.Out.Append(Encoding.UTF8.GetString(resp.Value.Body));
+        var status = r?.Status ?? 0;
+        if (follow && status is 301 or 302 or 303 or 307 or 308 && r?.Header("Location") is { Length: > 0 } location)
+        {
+            if (redirects >= 50)
+            {
+                if (errors) ctx.Err.Append("curl: (47) Maximum (50) redirects followed\n");
+                return 47;
+            }
+            if (head) ctx.Out.Append(resp.Value.Head).Append("\r\n\r\n");
+            var next = location.Contains("://", StringComparison.Ordinal) ? location
+                : location.StartsWith('/') ? $"{scheme}://{authority}{location}"
+                : $"{scheme}://{authority}{path[..(path.LastIndexOf('/') + 1)]}{location}";
+            if (verbose) ctx.Err.Append($"* Issue another request to this URL: '{next}'\n");
+            var again = args.Select(x => ReferenceEquals(x, url) ? next : x).ToList();
+            return await RunAsync(ctx, again, redirects + 1);
+        }
+        if (fail && status >= 400)
+        {
+            if (errors) ctx.Err.Append($"curl: (22) The requested URL returned error: {status.ToString(CultureInfo.InvariantCulture)}\n");
+            return 22;
+        }
+        var payload = head ? resp.Value.Head + "\r\n\r\n" : Encoding.UTF8.GetString(resp.Value.Body);
+        if (output is null or "-") ctx.Out.Append(payload);
+        else if (output != "/dev/null")
+        {
+            // The emulated images have no writable file system: curl cannot store the body.
+            if (errors) ctx.Err.Append("curl: (23) Failure writing output to destination\n");
+            return 23;
+        }
         if (writeOut is not null) ctx.Out.Append(writeOut.Replace("%{http_code}", (r?.Status ?? 0).ToString("000", CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal));
         return 0;
     }
