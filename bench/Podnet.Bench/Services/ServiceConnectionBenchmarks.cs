@@ -59,7 +59,7 @@ public class ServiceConnectionBenchmarks
             var svc = new Service
             {
                 Metadata = new ObjectMeta { Name = "svc-" + i.ToString("D5", CultureInfo.InvariantCulture), Namespace = "default", CreationTimestamp = Now },
-                Spec = new ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new ServicePort { Port = 80, TargetPort = new IntOrString(8080), Protocol = "TCP" }] },
+                Spec = new ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "web" }, Ports = [new ServicePort { Port = 80, TargetPort = IntOrString.FromInt(8080), Protocol = "TCP" }] },
             };
             set.Put(batch.Admit(svc, out var error) ?? throw new InvalidOperationException(error));
         }

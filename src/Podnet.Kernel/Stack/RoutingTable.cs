@@ -24,12 +24,36 @@ public sealed class RoutingTable
     public Route? Lookup(uint destination)
     {
         var list = _routes;
-        for (int i = 0; i < list.Count; i++)
+        int start = 0;
+        if (list.Count > HostIndexThreshold)
+        {
+            // Many host routes (a local table holding thousands of service addresses): find /32s by
+            // hash, as the kernel's trie finds them without a scan; then scan the shorter prefixes.
+            if (_hostsVersion != Version) IndexHosts();
+            if (_hosts!.TryGetValue(destination, out var host)) return host;
+            start = _firstShorter;
+        }
+        for (int i = start; i < list.Count; i++)
         {
             var r = list[i];
             if ((destination & r.Destination.Mask) == r.Destination.Network) return r;
         }
         return null;
+    }
+
+    private const int HostIndexThreshold = 64;
+    private Dictionary<uint, Route>? _hosts;
+    private long _hostsVersion = -1;
+    private int _firstShorter;
+
+    private void IndexHosts()
+    {
+        _hosts ??= [];
+        _hosts.Clear();
+        int i = 0;
+        for (; i < _routes.Count && _routes[i].Destination.Length == 32; i++) _hosts.TryAdd(_routes[i].Destination.Network, _routes[i]);
+        _firstShorter = i;
+        _hostsVersion = Version;
     }
 
     /// <summary>True when a route with the same key (prefix, metric, type table slot) exists.</summary>
