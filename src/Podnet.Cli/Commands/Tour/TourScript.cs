@@ -21,15 +21,12 @@ internal static class TourScript
         (4, "pod to Service (ClusterIP, kube-proxy)"),
         (5, "DNS (CoreDNS, search list)"),
         (6, "egress to the internet (masquerade)"),
-        (7, "from outside: NodePort"),
+        (7, "from outside: Ingress (TLS), NodePort"),
         (8, "NetworkPolicy (deny, allow, probe = analyzer)"),
     ];
 
     /// <summary>What the tour does not show yet, said plainly in the summary.</summary>
-    public static readonly IReadOnlyList<string> Notes =
-    [
-        "7. Ingress (host and path routing through the LoadBalancer address, TLS): not shown yet; it is added when the ingress controller lands.",
-    ];
+    public static readonly IReadOnlyList<string> Notes = [];
 
     public static int Run(CliContext context, TourOptions options, string examples)
     {
@@ -162,12 +159,46 @@ internal static class TourScript
 
         if (Want(7))
         {
-            tour.Begin(7, "From outside: NodePort",
-                $"`frontend` is a NodePort Service: every node opens port 30080. A client on the internet connects to a node IP ({workerIps[0]}); kube-proxy DNATs to a frontend pod, possibly on another node, and masquerades so the reply comes back the same way. (Ingress with host and path routing and TLS through a LoadBalancer address is added to this step when the ingress controller lands.)");
-            tour.Run(["outside", "--", "curl", "-sI", $"http://{workerIps[0]}:30080/"]);
-            var np = tour.Run(["trace", "outside", $"node/{workers[0]}:30080"], pcap: "step-7-nodeport.pcap");
-            var reached = System.Text.RegularExpressions.Regex.Match(np.Stdout, @"delivered to (pod \S+)");
-            tour.End($"The outside client reached {(reached.Success ? reached.Groups[1].Value : "a frontend pod")} through {workers[0]}'s NodePort 30080.");
+            string? lb;
+            using (var session = ClusterSession.Open(context, TourCommand.ClusterName))
+            {
+                lb = session.Objects.Get<Ingress>("Ingress", "shop", "myapp")?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip;
+            }
+            tour.Begin(7, "From outside: an Ingress by host and path, with TLS; and a NodePort",
+                $"The ingress-nginx controller runs as a pod; its LoadBalancer Service got the address {lb ?? "(none)"} from the cloud's pool, and the cloud's load balancer forwards that address to the nodes. The Ingress `myapp` sends myapp.example.com/app1 to the frontend and /app2 to the backend. The controller reads the HTTP request (an L7 decision: host, then the longest matching path), then opens its own connection straight to a backend pod. HTTPS is terminated at the controller with the certificate from the Secret `myapp-tls`, picked by the name the client asks for (SNI).");
+            tour.Run(["get", "ingress", "-n", "shop"]);
+            if (lb is null)
+            {
+                tour.End("The Ingress has no address: the ingress controller is not installed in this cluster.");
+            }
+            else
+            {
+                tour.Run(["outside", "--", "curl", "-sI", "-H", "Host: myapp.example.com", $"http://{lb}/app2/hostname"],
+                    check: c => c.Stdout.StartsWith("HTTP/1.1 308", StringComparison.Ordinal) ? null : "plain HTTP to a TLS host was not redirected");
+                tour.Run(["outside", "--", "curl", "-sS", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app2/hostname"], expected: 60);
+                var app2 = tour.Run(["outside", "--", "curl", "-sk", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app2/hostname"],
+                    check: c => c.Stdout.StartsWith("backend-", StringComparison.Ordinal) ? null : "/app2 did not reach a backend pod");
+                var app1 = tour.Run(["outside", "--", "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}\\n", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app1/"],
+                    check: c => c.Stdout.StartsWith("200", StringComparison.Ordinal) ? null : "/app1 did not reach the frontend through the controller");
+                string? controller;
+                using (var session = ClusterSession.Open(context, TourCommand.ClusterName))
+                {
+                    controller = session.List("Pod", Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace).OfType<Pod>().Select(p => p.Name).Order(StringComparer.Ordinal).FirstOrDefault();
+                }
+                var peer = System.Text.RegularExpressions.Match.Empty;
+                if (controller is not null)
+                {
+                    tour.Say("The controller's access log says, for each request, which Service it chose ([namespace-service-port]) and the pod address it proxied to:");
+                    var log = tour.Run(["logs", "-n", Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace, controller]);
+                    peer = System.Text.RegularExpressions.Regex.Match(log.Stdout, @"""GET /app1/ HTTP/1\.1"" 200 .* \[shop-frontend-80\] \[\] (\S+) ");
+                }
+                tour.Say($"Without -k curl refused the certificate (exit 60): it is signed by a private CA, as a company's internal CA would be; `curl --cacert examples/tour/tls/ca.crt` on your machine through `podnet port-forward -n ingress-nginx svc/ingress-nginx-controller 8443:443` verifies it.");
+                tour.Say($"`frontend` is also a NodePort Service: every node opens port 30080, so a client can use any node's address ({workerIps[0]}); kube-proxy DNATs to a frontend pod, possibly on another node, and masquerades so the reply comes back the same way.");
+                tour.Run(["outside", "--", "curl", "-sI", $"http://{workerIps[0]}:30080/"]);
+                var np = tour.Run(["trace", "outside", $"node/{workers[0]}:30080"], pcap: "step-7-nodeport.pcap");
+                var reached = System.Text.RegularExpressions.Regex.Match(np.Stdout, @"delivered to (pod \S+)");
+                tour.End($"Through the load balancer address, the controller sent /app2 to {app2.Stdout.Trim()} and /app1 to the frontend pod at {(peer.Success ? peer.Groups[1].Value : "(not in the log)")} over HTTPS (HTTP was redirected with 308); the NodePort reached {(reached.Success ? reached.Groups[1].Value : "a frontend pod")} through {workers[0]}.");
+            }
         }
 
         if (Want(8))
@@ -215,14 +246,28 @@ internal static class TourScript
                 ? $"Reusing the cluster \"{TourCommand.ClusterName}\""
                 : "Creating a cluster as `kind create cluster` would")
             + ": one control-plane node and two workers, each a machine on the node network 172.18.0.0/16 with its own /24 of pod addresses. Then the manifests in "
-            + examples + ": a namespace `shop`, a frontend (nginx, NodePort), a backend with 3 replicas (ClusterIP), a pod `web` with two containers, and a database StatefulSet behind a headless Service.");
+            + examples + ": a namespace `shop`, a frontend (nginx, NodePort), a backend with 3 replicas (ClusterIP), a pod `web` with two containers, a database StatefulSet behind a headless Service, and an Ingress for myapp.example.com with its TLS Secret.");
         if (!reuse)
         {
             var previous = home.Current;
-            tour.Run(["cluster", "create", TourCommand.ClusterName, "--workers", "2"]);
+            tour.Run(["cluster", "create", TourCommand.ClusterName, "--workers", "2", "--ingress"]);
             if (previous is not null && previous != TourCommand.ClusterName && home.Exists(previous))
             {
                 home.Use(previous); // the tour does not change the user's current cluster
+            }
+        }
+
+        else
+        {
+            using var session = ClusterSession.Open(context, TourCommand.ClusterName);
+            if (session.Objects.Get<Namespace>("Namespace", "", Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace) is null)
+            {
+                tour.Say("The reused cluster has no ingress controller; installing it (as `podnet cluster create --ingress` does).");
+                if (Podnet.Cluster.Ingresses.IngressNginxInstall.Install(session.Objects, session.Config, context.Clock()) is { } error)
+                {
+                    context.Err.WriteLine("tour: installing the ingress controller failed: " + error);
+                }
+                session.Commit();
             }
         }
 
