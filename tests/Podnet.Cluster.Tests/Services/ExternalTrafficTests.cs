@@ -160,4 +160,31 @@ public sealed class ExternalTrafficTests
         var allowed = Build(Backend("web-a", Worker) + Service("web", extraSpec: "  type: LoadBalancer\n  loadBalancerSourceRanges: [198.51.100.96/28]"), mode);
         Assert.Equal("web-a", allowed.Get(allowed.Outside, allowed.LbIp("web")!, 80).Body);
     }
+
+    [Theory]
+    [InlineData("iptables")]
+    [InlineData("nftables")]
+    public void LoadBalancer_LocalPolicy_FollowsTheEndpoint_WhenItMovesToAnotherNode(string mode)
+    {
+        var w = Build(Backend("web-a", Worker2) + Service("web", extraSpec: "  type: LoadBalancer\n  externalTrafficPolicy: Local"), mode);
+        var lb = w.LbIp("web")!;
+        Assert.Equal(Worker2, w.Rt.Outside.LoadBalancer.TargetOf(lb)!.NodeName);
+        w.Reconverge(set =>
+        {
+            set.Remove("Pod", "default", "web-a");
+            foreach (var item in Podnet.Cluster.Api.Serialization.ManifestReader.ReadText(Backend("web-b", Worker), "b.yaml").Items)
+                set.Put(item.Object with { Metadata = item.Object.Metadata with { Namespace = "default", CreationTimestamp = w.Now } });
+        });
+        var target = w.Rt.Outside.LoadBalancer.TargetOf(lb)!;
+        Assert.Equal([Worker], target.Eligible);
+        Assert.Equal(Worker, target.NodeName);
+        var routes = KernelShell.Execute(w.Rt.World, w.Rt.Outside.Router, "ip route").Stdout;
+        Assert.Contains($"{lb} via {w.NodeIp(Worker)} dev eth0", routes, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{lb} via {w.NodeIp(Worker2)}", routes, StringComparison.Ordinal);
+        var r = w.Get(w.Outside, lb, 80, "/clientip");
+        Assert.True(r.Ok, r.ToString());
+        Assert.Equal(OutsideWorld.ClientAddress, r.Body.Split(':')[0]);
+        Assert.Equal("web-b", w.Get(w.Outside, lb, 80).Body);
+        Assert.Empty(w.Rt.Problems); // the partial sync deleting the no-endpoint map element loaded
+    }
 }

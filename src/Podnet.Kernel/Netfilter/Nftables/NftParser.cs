@@ -875,7 +875,7 @@ internal sealed class NftParser
     };
 
     /// <summary>Parses one element (<c>key [. key] [timeout T] [comment "c"] [: data]</c>) against a set's types.</summary>
-    internal static NftSetElement ParseElement(NftSet set, List<NftToken> toks, TimeSpan now)
+    internal static NftSetElement ParseElement(NftSet set, List<NftToken> toks, TimeSpan now, bool keyOnly = false)
     {
         var types = set.KeyTypes;
         var e = new NftSetElement { Lo = new uint[types.Length], Hi = new uint[types.Length], Text = new string?[types.Length] };
@@ -927,7 +927,8 @@ internal sealed class NftParser
                     throw NftException.At(t, "syntax error, unexpected " + (t.Text.All(char.IsDigit) ? "number" : "string"));
             }
         }
-        if (set.IsMap && e.Verdict is null && set.DataType == NftType.Verdict) throw NftException.At(toks[^1], "syntax error, unexpected end of element, expecting colon");
+        // `delete element` names map elements by key alone (nft accepts `{ key }` for maps there).
+        if (!keyOnly && set.IsMap && e.Verdict is null && set.DataType == NftType.Verdict) throw NftException.At(toks[^1], "syntax error, unexpected end of element, expecting colon");
         if (set.Timeout is { } st && e.Expires is null && set.Name.Length > 0) { e.Timeout = null; e.Expires = now + st; }
         return e;
     }

@@ -195,7 +195,7 @@ internal sealed class NftWork(List<NftTable> tables, TimeSpan now)
         var s = t.Set(name.Text) ?? throw NoSuch(name);
         foreach (var toks in elems)
         {
-            var e = NftParser.ParseElement(s, toks, _now);
+            var e = NftParser.ParseElement(s, toks, _now, keyOnly: verb is "delete" or "destroy");
             switch (verb)
             {
                 case "add":
