@@ -70,7 +70,7 @@ public sealed class GetGoldenTests
         Assert.Equal(0, code);
         Assert.Equal("", stdout);
         Assert.Equal("No resources found in default namespace.\n", stderr);
-        var all = Run("get", "ingress", "-A");
+        var all = Run("get", "jobs", "-A");
         Assert.Equal("No resources found\n", all.Err);
     }
 

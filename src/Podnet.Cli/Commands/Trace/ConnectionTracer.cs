@@ -5,6 +5,7 @@ using Podnet.Cluster.Controllers;
 using Podnet.Cluster.Dns.Resolver;
 using Podnet.Cluster.Images;
 using Podnet.Cluster.Images.Dns;
+using Podnet.Cluster.Images.Http;
 using Podnet.Cluster.Outside;
 using Podnet.Cluster.Runtime;
 using Podnet.Kernel.Links;
@@ -37,13 +38,22 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
         }
 
         var (destText, port) = SplitPort(destination);
+        (string Host, string Path)? http = null;
+        Target target;
         if (destText.StartsWith("ingress/", StringComparison.Ordinal))
         {
-            throw new KubectlException("error: ingress is not available in this cluster (no ingress controller runs yet); trace the NodePort or the Service instead");
+            if (protocol != "tcp") throw new KubectlException("error: an ingress destination is traced over tcp");
+            var (ingressTarget, host, path) = ResolveIngress(destText);
+            target = ingressTarget;
+            http = (host, path);
+            runtime.EnsureFor([ingressTarget.Address!]);
+        }
+        else
+        {
+            target = ResolveDestination(destText);
         }
 
         var src = ResolveSource(source);
-        var target = ResolveDestination(destText);
         port ??= target.DefaultPort;
         if (protocol != "icmp" && port is null)
         {
@@ -57,7 +67,7 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
 
         ConnectionTrace? result = null;
         var run = runtime.World.Loop.Run(
-            async () => result = await TraceAsync(src, target, destination, protocol, port!.Value),
+            async () => result = await TraceAsync(src, target, destination, protocol, port!.Value, http),
             Timeout + Timeout + TimeSpan.FromSeconds(60),
             TimeSpan.FromSeconds(60));
         if (!run.Completed || result is null)
@@ -69,8 +79,9 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
         return result with { Places = places };
     }
 
-    private async Task<ConnectionTrace> TraceAsync(Endpoint src, Target target, string destination, string protocol, int port)
+    private async Task<ConnectionTrace> TraceAsync(Endpoint src, Target target, string destination, string protocol, int port, (string Host, string Path)? http)
     {
+        string? httpOutcome = null;
         DnsLookupTrace? lookup = null;
         var address = target.Address;
         if (address is null)
@@ -120,6 +131,19 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
                     {
                         var socket = src.Context.Namespace.Tcp.Open();
                         var err = await socket.ConnectAsync(ip, (ushort)port, new TcpConnectOptions { Timeout = Timeout, Trace = flow });
+                        if (err == Errno.None && http is { } h)
+                        {
+                            // One HTTP request through the ingress controller: its L7 decision and its own
+                            // connection to the backend pod join the trace.
+                            socket.Send(Encoding.ASCII.GetBytes($"GET {h.Path} HTTP/1.1\r\nHost: {h.Host}\r\nUser-Agent: podnet-trace\r\nConnection: close\r\n\r\n"));
+                            var message = await HttpWire.ReadMessageAsync(socket, Timeout, bodyUntilClose: true);
+                            var response = message is { } m ? HttpWire.ParseResponse(m.Head, m.Body) : null;
+                            httpOutcome = response is null ? "no HTTP response from the ingress controller" : DescribeIngressAnswer(flow, h.Host, h.Path, response.Status, response.Reason);
+                            flow.Complete(response is null ? Errno.ETIMEDOUT : Errno.None);
+                            socket.Abort();
+                            break;
+                        }
+
                         flow.Complete(err);
                         var taken = flow.Steps.Count;
                         socket.Abort();
@@ -187,7 +211,43 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
             Protocol = protocol, Port = port, Timeout = Timeout, Lookup = lookup, Flow = flow, Frames = capture.Frames,
             Outcome = flow.Outcome, OutcomeText = "",
         };
-        return trace with { OutcomeText = TraceOutcomeWords.Describe(trace, PlaceName) };
+        return trace with { OutcomeText = httpOutcome ?? TraceOutcomeWords.Describe(trace, PlaceName) };
+    }
+
+    /// <summary>The words for an answer through the ingress controller: status, the rule that matched and the pod that answered.</summary>
+    private static string DescribeIngressAnswer(FlowTrace flow, string host, string path, int status, string reason)
+    {
+        var decision = flow.Steps.Select(st => st.Text).FirstOrDefault(t => t.StartsWith("ingress-nginx L7:", StringComparison.Ordinal));
+        var peer = flow.Steps.Select(st => st.Text).FirstOrDefault(t => t.StartsWith("ingress-nginx: upstream", StringComparison.Ordinal));
+        var pod = peer is null ? null : System.Text.RegularExpressions.Regex.Match(peer, @"\(pod ([^)]+)\)") is { Success: true } m ? m.Groups[1].Value : null;
+        var text = $"HTTP {status.ToString(CultureInfo.InvariantCulture)} {reason} for http://{host}{path}";
+        text += pod is not null ? $", answered by pod {pod} through the ingress controller" : " from the ingress controller itself";
+        if (decision is not null) text += " (" + decision["ingress-nginx L7: ".Length..] + ")";
+        return text;
+    }
+
+    /// <summary><c>ingress/HOST/PATH</c>: the address the Ingress for HOST publishes (its load balancer), port 80.</summary>
+    private (Target Target, string Host, string Path) ResolveIngress(string text)
+    {
+        var rest = text["ingress/".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var host = slash < 0 ? rest : rest[..slash];
+        var path = slash < 0 ? "/" : rest[slash..];
+        if (host.Length == 0) throw new KubectlException("error: ingress destination needs a host: ingress/HOST/PATH");
+        var ingresses = runtime.Objects.OfType<Podnet.Cluster.Api.Networking.Ingress>().ToList();
+        var served = ingresses.FirstOrDefault(i => i.Spec.Rules.Any(r => string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase)))
+            ?? ingresses.FirstOrDefault(i => i.Spec.Rules.Any(r => r.Host is { } h && h.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(h[1..], StringComparison.OrdinalIgnoreCase)));
+        var address = served?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip
+            ?? runtime.Objects.OfType<Service>().FirstOrDefault(s => s.Namespace == Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace && s.Name == Podnet.Cluster.Ingresses.IngressNginxInstall.ControllerName)?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip;
+        if (address is null)
+        {
+            throw new KubectlException(ingresses.Count == 0 && served is null
+                ? "error: no ingress controller has an address in this cluster (create it with `podnet cluster create --ingress`)"
+                : $"error: no address for host {host}: no Ingress publishes a load-balancer address");
+        }
+
+        var description = served is null ? $"the ingress controller at {address} (no Ingress names {host})" : $"Ingress {served.Namespace}/{served.Name} at {address}";
+        return (new Target(host, address, description, 80), host, path);
     }
 
     private static FlowTrace Prefix(FlowTrace flow, int count)
