@@ -33,9 +33,28 @@ public sealed class ClusterSession : IDisposable
     public ObjectSet Objects => objects ??= new ObjectSet(store!.ListAll());
 
     /// <summary>The cluster's settings, read back from its objects.</summary>
-    public ClusterConfig Config => ClusterBootstrap.ReadConfig(objects ?? (networkSet ??= new ObjectSet(NetworkObjects)));
+    public ClusterConfig Config => ClusterBootstrap.ReadConfig(objects ?? (networkSet ??= new ObjectSet(network ?? DataPlaneObjects)));
 
     private static readonly IReadOnlySet<string> NotNetwork = new HashSet<string>(StringComparer.Ordinal) { "Event" };
+
+    // What no node component reads: the workload controllers' objects (pods carry what the data plane
+    // needs) and the legacy Endpoints mirror (kube-proxy reads EndpointSlices).
+    private static readonly IReadOnlySet<string> NotDataPlane = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Event", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Endpoints",
+    };
+
+    private IReadOnlyList<KubeObject>? dataPlane;
+
+    /// <summary>
+    /// The objects the realized cluster reads (nodes, pods, Services, EndpointSlices, ConfigMaps,
+    /// Secrets, namespaces, policies, Ingresses): <see cref="NetworkObjects"/> without the workload
+    /// objects and Endpoints, so that an exec on a large stored cluster decodes less.
+    /// </summary>
+    public IReadOnlyList<KubeObject> DataPlaneObjects =>
+        objects is not null ? objects.All.Where(o => !NotDataPlane.Contains(o.Kind)).ToList()
+        : network is not null ? network.Where(o => !NotDataPlane.Contains(o.Kind)).ToList()
+        : dataPlane ??= store!.ListAllExcept(NotDataPlane);
     private IReadOnlyList<KubeObject>? network;
     private ObjectSet? networkSet;
 

@@ -14,7 +14,7 @@ internal static class ExecSupport
 
     /// <summary>Realizes the session's cluster (lazily: no node is built yet).</summary>
     public static ClusterRuntime Runtime(CliContext context, ClusterSession session, int? seed, bool runProbes = false) =>
-        new(session.NetworkObjects, session.Config, new RuntimeOptions { Seed = seed ?? Environment.TickCount, Epoch = context.Clock(), RunProbes = runProbes });
+        new(session.DataPlaneObjects, session.Config, new RuntimeOptions { Seed = seed ?? Environment.TickCount, Epoch = context.Clock(), RunProbes = runProbes });
 
     /// <summary>Writes a result the way kubectl exec relays it; returns the exit code.</summary>
     public static int Print(CliContext context, ExecResult r, bool trace, IReadOnlyList<string>? problems = null)
