@@ -106,7 +106,7 @@ public sealed class TraceCommandTests
     }
 
     [Theory]
-    [InlineData("error: ingress is not available in this cluster", "pod/web", "ingress/myapp.example.com/app1")]
+    [InlineData("error: no ingress controller runs in this cluster", "pod/web", "ingress/myapp.example.com/app1")]
     [InlineData("Error from server (NotFound): pods \"nope\" not found", "pod/nope", "svc/backend")]
     [InlineData("error: unknown source \"bogus\"", "bogus", "svc/backend")]
     [InlineData("Error from server (NotFound): services \"nope\" not found", "pod/web", "svc/nope")]

@@ -27,6 +27,6 @@ public sealed class TraceIngressTests : IDisposable
         Assert.Equal(0, _cli.Run("cluster", "create", "plain").Code);
         var r = _cli.Run("trace", "outside", "ingress/myapp.example.com/");
         Assert.Equal(1, r.Code);
-        Assert.StartsWith("error: no ingress controller has an address in this cluster", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith("error: no ingress controller runs in this cluster", r.Err, StringComparison.Ordinal);
     }
 }

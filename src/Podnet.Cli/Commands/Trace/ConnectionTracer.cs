@@ -237,14 +237,14 @@ public sealed class ConnectionTracer(ClusterRuntime runtime, string defaultNames
         var ingresses = runtime.Objects.OfType<Podnet.Cluster.Api.Networking.Ingress>().ToList();
         var served = ingresses.FirstOrDefault(i => i.Spec.Rules.Any(r => string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase)))
             ?? ingresses.FirstOrDefault(i => i.Spec.Rules.Any(r => r.Host is { } h && h.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(h[1..], StringComparison.OrdinalIgnoreCase)));
-        var address = served?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip
-            ?? runtime.Objects.OfType<Service>().FirstOrDefault(s => s.Namespace == Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace && s.Name == Podnet.Cluster.Ingresses.IngressNginxInstall.ControllerName)?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip;
-        if (address is null)
+        var controller = runtime.Objects.OfType<Service>().FirstOrDefault(s => s.Namespace == Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace && s.Name == Podnet.Cluster.Ingresses.IngressNginxInstall.ControllerName);
+        if (controller is null)
         {
-            throw new KubectlException(ingresses.Count == 0 && served is null
-                ? "error: no ingress controller has an address in this cluster (create it with `podnet cluster create --ingress`)"
-                : $"error: no address for host {host}: no Ingress publishes a load-balancer address");
+            throw new KubectlException("error: no ingress controller runs in this cluster (create one with `podnet cluster create --ingress`)");
         }
+
+        var address = served?.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip ?? controller.Status?.LoadBalancer?.Ingress.FirstOrDefault()?.Ip
+            ?? throw new KubectlException($"error: no address for host {host}: the ingress controller's Service has no load-balancer address yet");
 
         var description = served is null ? $"the ingress controller at {address} (no Ingress names {host})" : $"Ingress {served.Namespace}/{served.Name} at {address}";
         return (new Target(host, address, description, 80), host, path);
