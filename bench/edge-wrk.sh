@@ -8,7 +8,7 @@
 # Needs: dotnet, wrk, nginx (Debian packages `wrk` and `nginx`). Prints a summary at the end.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-duration=60 connections=32 threads=2 ingress_host=""
+duration=60 connections=32 threads=2 ingress_host="" path=/
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -51,8 +51,10 @@ pf_port="$(free_port)"
 if [[ -n "$ingress_host" ]]; then
   # after the ingress controller is wired: forward to its Service, send the Host header
   "$root/podnet" cluster create --ingress >/dev/null
+  "$root/podnet" apply -f "$root/examples/ingress/myapp.yaml" >/dev/null   # myapp.example.com: /app1 -> agnhost pods
   "$root/podnet" port-forward -n ingress-nginx svc/ingress-nginx-controller "$pf_port:80" >"$tmp/pf.out" 2>"$tmp/pf.err" &
   host_header=(-H "Host: $ingress_host")
+  path=/app1/
 else
   "$root/podnet" port-forward -f "$tmp/web.yaml" pod/web "$pf_port:80" >"$tmp/pf.out" 2>"$tmp/pf.err" &
   host_header=()
@@ -61,8 +63,8 @@ pf_pid=$!
 pids+=("$pf_pid")
 for _ in $(seq 1 600); do grep -q "Forwarding from" "$tmp/pf.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "Forwarding from" "$tmp/pf.out" || { echo "port-forward did not start:"; cat "$tmp/pf.err"; exit 1; }
-curl -sf "${host_header[@]}" "http://127.0.0.1:$pf_port/" >/dev/null   # warm-up (JIT)
-wrk -t"$threads" -c"$connections" -d5s "${host_header[@]}" "http://127.0.0.1:$pf_port/" >/dev/null
+curl -sf "${host_header[@]}" "http://127.0.0.1:$pf_port$path" >/dev/null   # warm-up (JIT)
+wrk -t"$threads" -c"$connections" -d5s "${host_header[@]}" "http://127.0.0.1:$pf_port$path" >/dev/null
 
 # ---- the real pair: nginx reverse proxy -> nginx -----------------------------------------------
 be_port="$(free_port)"; px_port="$(free_port)"
@@ -102,8 +104,9 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 dotnet_pid="$(pgrep -P "$pf_pid" -f podnet.dll || echo "$pf_pid")"
 rss_before="$(rss "$dotnet_pid")"
 cpu_before="$(awk '{print $14+$15}' "/proc/$dotnet_pid/stat")"
-echo "== wrk through podnet port-forward (emulated nginx) =="
-wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "${host_header[@]}" "http://127.0.0.1:$pf_port/" | tee "$tmp/emu.txt"
+if [[ -n "$ingress_host" ]]; then target="the emulated ingress controller to agnhost pods, Host: $ingress_host"; else target="an emulated nginx pod"; fi
+echo "== wrk through podnet port-forward ($target) =="
+wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "${host_header[@]}" "http://127.0.0.1:$pf_port$path" | tee "$tmp/emu.txt"
 cpu_after="$(awk '{print $14+$15}' "/proc/$dotnet_pid/stat")"
 rss_after="$(rss "$dotnet_pid")"
 echo "== wrk through real nginx proxy -> real nginx =="
