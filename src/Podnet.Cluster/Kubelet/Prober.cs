@@ -95,7 +95,8 @@ public static class Prober
         }
         sock.Send(Encoding.Latin1.GetBytes(HttpWire.FormatRequestHead("GET", path, headers)));
         var message = await HttpWire.ReadMessageAsync(sock, timeout, bodyUntilClose: true);
-        sock.Abort();
+        if (message is null) sock.Abort();
+        else sock.Close(); // Go's client without keep-alive closes with a FIN
         if (message is null)
         {
             return new ProbeResult(false, sock.Error == Errno.ECONNRESET
