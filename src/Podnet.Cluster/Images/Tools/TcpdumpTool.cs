@@ -141,7 +141,8 @@ public static class TcpdumpTool
             if (!filter(span)) return;
             Seen++;
             Captured++;
-            ctx.Out.Append(Tcpdump.Format(span, device.Namespace.World.Loop.Now)).Append('\n');
+            // time of day as tcpdump prints it: the emulation's wall clock (epoch + virtual time)
+            ctx.Out.Append(Tcpdump.Format(span, ctx.Process.Epoch.UtcDateTime.TimeOfDay + device.Namespace.World.Loop.Now)).Append('\n');
             if (Captured >= limit) Done.TrySetResult();
         }
     }
