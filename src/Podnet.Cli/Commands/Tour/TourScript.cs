@@ -176,6 +176,7 @@ internal static class TourScript
                 tour.Run(["outside", "--", "curl", "-sI", "-H", "Host: myapp.example.com", $"http://{lb}/app2/hostname"],
                     check: c => c.Stdout.StartsWith("HTTP/1.1 308", StringComparison.Ordinal) ? null : "plain HTTP to a TLS host was not redirected");
                 tour.Run(["outside", "--", "curl", "-sS", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app2/hostname"], expected: 60);
+                tour.Say($"Without -k curl refused the certificate (exit 60): it is signed by a private CA, as a company's internal CA would be; `curl --cacert examples/tour/tls/ca.crt` on your machine through `podnet port-forward --cluster tour -n ingress-nginx svc/ingress-nginx-controller 8443:443` verifies it; here -k skips the check to show the rest of the path.");
                 var app2 = tour.Run(["outside", "--", "curl", "-sk", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app2/hostname"],
                     check: c => c.Stdout.StartsWith("backend-", StringComparison.Ordinal) ? null : "/app2 did not reach a backend pod");
                 var app1 = tour.Run(["outside", "--", "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}\\n", "--resolve", $"myapp.example.com:443:{lb}", "https://myapp.example.com/app1/"],
@@ -192,7 +193,6 @@ internal static class TourScript
                     var log = tour.Run(["logs", "-n", Podnet.Cluster.Ingresses.IngressNginxInstall.Namespace, controller]);
                     peer = System.Text.RegularExpressions.Regex.Match(log.Stdout, @"""GET /app1/ HTTP/1\.1"" 200 .* \[shop-frontend-80\] \[\] (\S+) ");
                 }
-                tour.Say($"Without -k curl refused the certificate (exit 60): it is signed by a private CA, as a company's internal CA would be; `curl --cacert examples/tour/tls/ca.crt` on your machine through `podnet port-forward -n ingress-nginx svc/ingress-nginx-controller 8443:443` verifies it.");
                 tour.Say($"`frontend` is also a NodePort Service: every node opens port 30080, so a client can use any node's address ({workerIps[0]}); kube-proxy DNATs to a frontend pod, possibly on another node, and masquerades so the reply comes back the same way.");
                 tour.Run(["outside", "--", "curl", "-sI", $"http://{workerIps[0]}:30080/"]);
                 var np = tour.Run(["trace", "outside", $"node/{workers[0]}:30080"], pcap: "step-7-nodeport.pcap");
