@@ -3,6 +3,7 @@ using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Dns.Resolver;
 using Podnet.Cluster.Images.Dns;
 using Podnet.Cluster.Images.Http;
+using Podnet.Cluster.Images.Tls;
 using Podnet.Cluster.Ingresses;
 using Podnet.Kernel.Sockets;
 using Podnet.Kernel.Tracing;
@@ -106,7 +107,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
 
     private async Task ServeDefault(TcpSocket s)
     {
-        var conn = new IngressNginxHttp(new IngressNginxSocketStream(s));
+        var conn = new IngressNginxHttp(new TcpSocketStream(s));
         try
         {
             while (await conn.ReadRequestAsync() is { } r)
@@ -131,7 +132,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
 
     private async Task ServeConnection(TcpSocket socket, string scheme)
     {
-        Stream stream = new IngressNginxSocketStream(socket, TimeSpan.FromSeconds(75));
+        Stream stream = new TcpSocketStream(socket) { ReceiveTimeout = TimeSpan.FromSeconds(75) };
         try
         {
             if (scheme == "https")
@@ -159,7 +160,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
                 if (!keep) break;
             }
         }
-        catch (Exception e) when (e is IOException or TimeoutException)
+        catch (IOException)
         {
         }
         socket.Close();
@@ -317,7 +318,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
                 _ctx.Log.Line($"{ErrorStamp()} [error] 27#27: *1 connect() failed ({(int)err}: {err.Message()}) while connecting to upstream, client: {clientIp}, server: {decision.Server.Hostname}, request: \"{req.Method} {req.Target} {req.Version}\", upstream: \"http://{addrText}{decision.UpstreamTarget}\", host: \"{req.Header("Host")}\"");
                 continue;
             }
-            Stream upstream = new IngressNginxSocketStream(sock, ReadTimeout);
+            Stream upstream = new TcpSocketStream(sock) { ReceiveTimeout = ReadTimeout };
             try
             {
                 if (protocol is "HTTPS")
@@ -344,7 +345,7 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
                 statuses.Add(resp.Status.ToString(CultureInfo.InvariantCulture));
                 return new ProxyResult(resp, string.Join(", ", addresses), resp.Body.Length, resp.Status) { };
             }
-            catch (TimeoutException)
+            catch (IOException e) when (e.InnerException is TcpSocketException { Error: Errno.EAGAIN })
             {
                 sock.Abort();
                 timedOut = true;
@@ -355,7 +356,8 @@ public sealed class IngressNginxProgram(Func<IReadOnlyList<KubeObject>> objects,
             {
                 sock.Abort();
                 statuses.Add("502");
-                _ctx.Log.Line($"{ErrorStamp()} [error] 27#27: *1 recv() failed ({e.HResult}: {e.Message}) while reading response header from upstream, client: {clientIp}, server: {decision.Server.Hostname}, upstream: \"http://{addrText}{decision.UpstreamTarget}\"");
+                var errno = e.InnerException is TcpSocketException te ? (int)te.Error : e.HResult;
+                _ctx.Log.Line($"{ErrorStamp()} [error] 27#27: *1 recv() failed ({errno}: {e.Message}) while reading response header from upstream, client: {clientIp}, server: {decision.Server.Hostname}, upstream: \"http://{addrText}{decision.UpstreamTarget}\"");
             }
         }
         var status = timedOut ? 504 : 502;

@@ -21,8 +21,7 @@ public static class IngressTlsTermination
 
     private static async Task<(Stream Stream, string? Sni)?> AcceptAsync(Stream plain, Func<string?, IngressCertificateChoice> select)
     {
-        if (plain is not IngressNginxSocketStream socketStream) throw new ArgumentException("TLS needs an emulated socket stream", nameof(plain));
-        var transport = new TcpSocketStream(socketStream.Socket) { ReceiveTimeout = socketStream.Timeout };
+        if (plain is not TcpSocketStream transport) throw new ArgumentException("TLS needs an emulated socket stream", nameof(plain));
         var result = await TlsServer.AuthenticateAsync(transport, sni => CertificateFor(select(sni)));
         if (result.Stream is null)
         {
@@ -41,8 +40,7 @@ public static class IngressTlsTermination
 
     private static async Task<Stream?> ConnectAsync(Stream plain, string serverName)
     {
-        if (plain is not IngressNginxSocketStream socketStream) return null;
-        var transport = new TcpSocketStream(socketStream.Socket) { ReceiveTimeout = socketStream.Timeout };
+        if (plain is not TcpSocketStream transport) return null;
         var options = new TlsClientOptions(serverName, 443, [], DateTimeOffset.UnixEpoch) { Insecure = true };
         var result = await TlsClient.ConnectAsync(transport, options);
         return result.Stream;
