@@ -113,7 +113,7 @@ public static class Prober
     private static async Task<ProbeResult> ExecAsync(ExecAction action, ContainerInstance container, TimeSpan timeout)
     {
         if (action.Command.Count == 0) return new ProbeResult(false, "exec: no command given");
-        var argv = ShellCommand(action.Command);
+        var argv = action.Command; // `sh -c "..."` is the tool runner's, as in a container
         var ctx = new ToolContext(container.Context, ImageCatalog.Libc(container.Spec.Image ?? ""), trace: false);
         // The first of the command and the timeout, without Task.WhenAny (its continuation would leave the loop's thread).
         var first = new TaskCompletionSource<int?>();
@@ -132,15 +132,5 @@ public static class Prober
     {
         await loop.Delay(after);
         first.TrySetResult(null);
-    }
-
-    /// <summary><c>sh -c "cmd args"</c> runs <c>cmd args</c> (the emulated images' shells run one simple command).</summary>
-    private static IReadOnlyList<string> ShellCommand(IReadOnlyList<string> command)
-    {
-        if (command.Count == 3 && command[0] is "sh" or "/bin/sh" or "bash" or "/bin/bash" && command[1] == "-c")
-        {
-            return command[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        }
-        return command;
     }
 }

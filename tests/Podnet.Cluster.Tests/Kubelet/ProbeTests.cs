@@ -133,6 +133,13 @@ public sealed class ProbeTests
             """));
         Assert.True(PodNamed(ok, "web").Status!.ContainerStatuses[0].Ready);
 
+        var shell = RuntimeFixture.Converged(WebPod("""
+                readinessProbe:
+                  exec:
+                    command: ["/bin/sh", "-c", "cat /etc/hostname"]
+            """));
+        Assert.True(PodNamed(shell, "web").Status!.ContainerStatuses[0].Ready);
+
         var bad = RuntimeFixture.Converged(WebPod("""
                 readinessProbe:
                   exec:
