@@ -14,7 +14,10 @@ public sealed class EventRecorder
 {
     private readonly ObjectSet objects;
     private readonly DateTimeOffset now;
-    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string? Kind, string? Namespace, string? Name, string? Uid, string? Reason, string? Message)> seen = [];
+    private readonly Dictionary<(string Component, string? Host), EventSource> sources = [];
+    private KubeObject? lastInvolved;
+    private ObjectReference? lastReference;
     private long sequence;
 
     /// <summary>Creates a recorder over <paramref name="objects"/>, stamping events with <paramref name="now"/>.</summary>
@@ -25,16 +28,13 @@ public sealed class EventRecorder
         foreach (var o in objects.Unordered("Event"))
         {
             var e = (Event)o;
-            seen.Add(Key(e.InvolvedObject.Kind, e.InvolvedObject.Namespace, e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message));
+            seen.Add((e.InvolvedObject.Kind, e.InvolvedObject.Namespace ?? "", e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message));
             sequence++;
         }
     }
 
     /// <summary>Number of events recorded by this recorder.</summary>
     public int Recorded { get; private set; }
-
-    private static string Key(string? kind, string? ns, string? name, string? uid, string? reason, string? message) =>
-        string.Join('\u0001', kind, ns, name, uid, reason, message);
 
     /// <summary>Records a Normal event.</summary>
     public void Normal(KubeObject involved, string reason, string message, string component, string? host = null) =>
@@ -46,8 +46,7 @@ public sealed class EventRecorder
 
     private void Record(KubeObject involved, string type, string reason, string message, string component, string? host)
     {
-        var key = Key(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, reason, message);
-        if (!seen.Add(key))
+        if (!seen.Add((involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, reason, message)))
         {
             return;
         }
@@ -55,21 +54,33 @@ public sealed class EventRecorder
         // Like client-go: <object>.<hex of the time in nanoseconds>; a sequence keeps events of one
         // instant distinct and in the order they happened.
         var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + sequence++;
-        var name = involved.Name + "." + nanos.ToString("x", CultureInfo.InvariantCulture);
-        var ev = new Event
+        var name = string.Create(CultureInfo.InvariantCulture, $"{involved.Name}.{nanos:x}");
+        // Events of one object share its reference, and events from one component on one host share
+        // the source (the records are immutable): a pod's start-up events cost one object each.
+        if (!ReferenceEquals(involved, lastInvolved))
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = ns, CreationTimestamp = now },
-            InvolvedObject = new ObjectReference
+            lastInvolved = involved;
+            lastReference = new ObjectReference
             {
                 Kind = involved.Kind,
                 Namespace = involved.Namespace.Length == 0 ? null : involved.Namespace,
                 Name = involved.Name,
                 Uid = involved.Metadata.Uid,
                 ApiVersion = involved.ApiVersion,
-            },
+            };
+        }
+        if (!sources.TryGetValue((component, host), out var source))
+        {
+            source = new EventSource { Component = component, Host = host };
+            sources[(component, host)] = source;
+        }
+        var ev = new Event
+        {
+            Metadata = new ObjectMeta { Name = name, Namespace = ns, CreationTimestamp = now, Uid = ObjectIdentity.Uid("Event", ns, name, now) },
+            InvolvedObject = lastReference!,
             Reason = reason,
             Message = message,
-            Source = new EventSource { Component = component, Host = host },
+            Source = source,
             FirstTimestamp = now,
             LastTimestamp = now,
             Count = 1,
@@ -77,7 +88,7 @@ public sealed class EventRecorder
             ReportingComponent = component,
             ReportingInstance = host is null ? "" : host,
         };
-        objects.Put(ObjectIdentity.WithUid(ev));
+        objects.Put(ev);
         Recorded++;
     }
 

@@ -12,9 +12,15 @@ public static class ObjectIdentity
     /// <summary>A UUID-shaped identifier derived from its parts.</summary>
     public static string Uid(string kind, string ns, string name, DateTimeOffset? created = null)
     {
-        var seed = kind + "/" + ns + "/" + name + "/" + (created?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "");
-        ulong a = NameGenerator.Fnv64a(seed);
-        ulong b = NameGenerator.Fnv64a(NameGenerator.Fnv64a(14695981039346656037, "uid:"), seed); // = Fnv64a("uid:" + seed)
+        // FNV-1a of "<kind>/<ns>/<name>/<ticks>" (a) and of "uid:" + the same (b), hashed piece by piece
+        Span<char> ticks = stackalloc char[20];
+        int tickLength = 0;
+        if (created is { } c)
+        {
+            c.UtcTicks.TryFormat(ticks, out tickLength, default, CultureInfo.InvariantCulture);
+        }
+        ulong a = Seed(14695981039346656037, kind, ns, name, ticks[..tickLength]);
+        ulong b = Seed(NameGenerator.Fnv64a(14695981039346656037, "uid:"), kind, ns, name, ticks[..tickLength]);
         Span<char> hex = stackalloc char[32];
         a.TryFormat(hex, out _, "x16", CultureInfo.InvariantCulture);
         b.TryFormat(hex[16..], out _, "x16", CultureInfo.InvariantCulture);
@@ -33,6 +39,18 @@ public static class ObjectIdentity
         uid[23] = '-';
         hex[20..32].CopyTo(uid[24..]);
         return new string(uid);
+    }
+
+    private static ulong Seed(ulong hash, string kind, string ns, string name, ReadOnlySpan<char> ticks)
+    {
+        ReadOnlySpan<char> slash = "/";
+        hash = NameGenerator.Fnv64a(hash, kind);
+        hash = NameGenerator.Fnv64a(hash, slash);
+        hash = NameGenerator.Fnv64a(hash, ns);
+        hash = NameGenerator.Fnv64a(hash, slash);
+        hash = NameGenerator.Fnv64a(hash, name);
+        hash = NameGenerator.Fnv64a(hash, slash);
+        return NameGenerator.Fnv64a(hash, ticks);
     }
 
     /// <summary>The object with a UID when it has none.</summary>

@@ -9,7 +9,7 @@ namespace Podnet.Cluster.Controllers;
 /// </summary>
 public sealed class ObjectSet
 {
-    private readonly Dictionary<string, Dictionary<string, KubeObject>> byKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<(string Namespace, string Name), KubeObject>> byKind = new(StringComparer.Ordinal);
     private readonly HashSet<(string Kind, string Namespace, string Name)> changed = [];
     private readonly HashSet<(string Kind, string Namespace, string Name)> removed = [];
 
@@ -27,13 +27,13 @@ public sealed class ObjectSet
         }
     }
 
-    private static string Key(string ns, string name) => ns + "/" + name;
+    private static (string Namespace, string Name) Key(string ns, string name) => (ns, name);
 
-    private Dictionary<string, KubeObject> Bucket(string kind)
+    private Dictionary<(string Namespace, string Name), KubeObject> Bucket(string kind)
     {
         if (!byKind.TryGetValue(kind, out var bucket))
         {
-            bucket = new Dictionary<string, KubeObject>(StringComparer.Ordinal);
+            bucket = [];
             byKind[kind] = bucket;
         }
         return bucket;

@@ -18,6 +18,8 @@ public static class PodLifecycleController
     {
         var ipam = new PodIpam(objects);
         List<Service>? services = null;
+        var startups = new Kubelet.StartupCache();
+        var conditions = new Conditions(now);
         var nodes = objects.OfKind<Node>("Node").ToDictionary(n => n.Name, StringComparer.Ordinal);
         var toStart = objects.Unordered("Pod").Cast<Pod>()
             .Where(p => p.Spec.NodeName is { Length: > 0 } && p.Status?.PodIP is null && !PodTemplates.IsTerminal(p) && !PodTemplates.IsTerminating(p))
@@ -62,9 +64,9 @@ public static class PodLifecycleController
             if (Kubelet.PodStartup.NeedsStartup(pod) && node.Spec.PodCIDR is { Length: > 0 } podCidr)
             {
                 services ??= objects.OfKind<Service>("Service").ToList();
-                startup = Kubelet.PodStartup.Evaluate(pod, ip, node.Name, podCidr, "cluster.local", services);
+                startup = Kubelet.PodStartup.Evaluate(pod, ip, node.Name, podCidr, "cluster.local", services, startups);
             }
-            objects.Put(Running(pod, ip, hostIp, now, startup));
+            objects.Put(Running(pod, ip, hostIp, now, startup, conditions));
             foreach (var c in pod.Spec.Containers)
             {
                 var image = c.Image ?? "";
@@ -93,23 +95,45 @@ public static class PodLifecycleController
         Message = message,
     };
 
+    /// <summary>
+    /// Conditions are immutable records: pods started at the same instant share equal ones (a large
+    /// cluster's pods would otherwise hold five fresh copies each).
+    /// </summary>
+    private sealed class Conditions(DateTimeOffset now)
+    {
+        private readonly Dictionary<(string Type, string Status, string? Reason, string? Message), Condition> known = [];
+
+        public Condition Get(string type, string status, string? reason = null, string? message = null)
+        {
+            if (!known.TryGetValue((type, status, reason, message), out var c))
+            {
+                c = Cond(type, status, now, reason, message);
+                known[(type, status, reason, message)] = c;
+            }
+            return c;
+        }
+    }
+
     /// <summary>The pod once its sandbox has <paramref name="ip"/> and its containers run.</summary>
-    public static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup = null)
+    public static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup = null) =>
+        Running(pod, ip, hostIp, now, startup, new Conditions(now));
+
+    private static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup, Conditions conds)
     {
         var gatesOk = pod.Spec.ReadinessGates.All(g =>
             pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") == true);
         var containers = pod.Spec.Containers.Select(c => ContainerAfterStartup(pod, c, startup?.Containers.FirstOrDefault(s => s.Name == c.Name), now)).ToList();
         var unready = containers.Where(c => !c.Ready).Select(c => c.Name).ToList();
         var containersReady = unready.Count == 0
-            ? Cond("ContainersReady", "True", now)
-            : Cond("ContainersReady", "False", now, "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]");
+            ? conds.Get("ContainersReady", "True")
+            : conds.Get("ContainersReady", "False", "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]");
         var unreadyGates = pod.Spec.ReadinessGates.Where(g =>
             pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") != true).Select(g => g.ConditionType).ToList();
         var ready = unready.Count > 0
-            ? Cond("Ready", "False", now, "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]")
+            ? conds.Get("Ready", "False", "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]")
             : gatesOk
-            ? Cond("Ready", "True", now)
-            : Cond("Ready", "False", now, "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{unreadyGates[0]}\" does not exist.");
+            ? conds.Get("Ready", "True")
+            : conds.Get("Ready", "False", "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{unreadyGates[0]}\" does not exist.");
         var gateConditions = pod.Status?.Conditions.Where(c => pod.Spec.ReadinessGates.Any(g => g.ConditionType == c.Type)) ?? [];
         return pod with
         {
@@ -125,11 +149,11 @@ public static class PodLifecycleController
                 Conditions =
                 [
                     .. gateConditions,
-                    Cond("PodReadyToStartContainers", "True", now),
-                    Cond("Initialized", "True", now),
+                    conds.Get("PodReadyToStartContainers", "True"),
+                    conds.Get("Initialized", "True"),
                     ready,
                     containersReady,
-                    Cond("PodScheduled", "True", now),
+                    conds.Get("PodScheduled", "True"),
                 ],
                 ContainerStatuses = containers,
             },
@@ -229,12 +253,16 @@ public static class PodLifecycleController
 
     private static string ContainerId(Pod pod, string container)
     {
+        // 64 hex digits: FNV-1a of "<i><uid>/<container>" for i = 0..3
         var seed = (pod.Metadata.Uid ?? pod.Namespace + "/" + pod.Name) + "/" + container;
-        var sb = new System.Text.StringBuilder(64);
-        for (int i = 0; i < 4; i++)
+        return string.Create(64, seed, static (span, seed) =>
         {
-            sb.Append(NameGenerator.Fnv64a(i.ToString(CultureInfo.InvariantCulture) + seed).ToString("x16", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+            for (int i = 0; i < 4; i++)
+            {
+                ulong h = NameGenerator.Fnv64a(14695981039346656037, [(char)('0' + i)]);
+                h = NameGenerator.Fnv64a(h, seed);
+                h.TryFormat(span[(i * 16)..], out _, "x16", CultureInfo.InvariantCulture);
+            }
+        });
     }
 }

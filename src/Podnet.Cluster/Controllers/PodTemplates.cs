@@ -13,13 +13,16 @@ public static class PodTemplates
     public static Pod NewPod(KubeObject owner, PodTemplateSpec template, string name, string? generateName,
         DateTimeOffset now, IReadOnlyDictionary<string, string>? extraLabels = null, Func<PodSpec, PodSpec>? adjustSpec = null)
     {
-        var labels = new Dictionary<string, string>(template.Metadata.Labels);
-        if (extraLabels is not null)
+        // The template's labels are an immutable map: pods share it unless they add their own.
+        var labels = template.Metadata.Labels;
+        if (extraLabels is { Count: > 0 })
         {
+            var merged = new Dictionary<string, string>(template.Metadata.Labels);
             foreach (var (k, v) in extraLabels)
             {
-                labels[k] = v;
+                merged[k] = v;
             }
+            labels = merged;
         }
         var spec = template.Spec;
         if (adjustSpec is not null)

@@ -18,7 +18,61 @@ namespace Podnet.Cluster.Kubelet;
 public sealed record ContainerStartup(string Name, bool Ready, int? ExitCode, int RestartCount, int? LastTermination, string Log);
 
 /// <summary>The kubelet's report for a pod after startup: per-container state and its events (type, reason, message).</summary>
-public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers, IReadOnlyList<(string Type, string Reason, string Message)> Events);
+public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers, IReadOnlyList<(string Type, string Reason, string Message)> Events)
+{
+    /// <summary>
+    /// This report as another replica of the same spec would get it: its address <paramref name="fromIp"/>
+    /// (whole addresses only) replaced by <paramref name="toIp"/> in event messages (probe failures name
+    /// the address they dialled) and container logs.
+    /// </summary>
+    public PodStartupReport For(string fromIp, string toIp)
+    {
+        if (fromIp == toIp
+            || (!Events.Any(e => e.Message.Contains(fromIp, StringComparison.Ordinal)) && !Containers.Any(c => c.Log.Contains(fromIp, StringComparison.Ordinal))))
+        {
+            return this;
+        }
+        string Swap(string text) => ReplaceWord(text, fromIp, toIp);
+        return new PodStartupReport(
+            Containers.Select(c => c.Log.Length == 0 ? c : c with { Log = Swap(c.Log) }).ToList(),
+            Events.Select(e => (e.Type, e.Reason, Swap(e.Message))).ToList());
+    }
+
+    /// <summary>Replaces <paramref name="word"/> where it is not part of a longer name or address (so 10.0.0.1 does not match in 10.0.0.12).</summary>
+    internal static string ReplaceWord(string text, string word, string replacement)
+    {
+        if (word.Length == 0 || word == replacement || !text.Contains(word, StringComparison.Ordinal))
+        {
+            return text;
+        }
+        static bool Part(char c) => char.IsLetterOrDigit(c) || c is '.' or '-' or '_';
+        var sb = new System.Text.StringBuilder(text.Length);
+        int i = 0;
+        while (i < text.Length)
+        {
+            var at = text.IndexOf(word, i, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                break;
+            }
+            var end = at + word.Length;
+            // a trailing '.' ends a sentence; it does not continue an address
+            bool before = at > 0 && Part(text[at - 1]);
+            bool after = end < text.Length && Part(text[end]) && !(text[end] == '.' && (end + 1 == text.Length || !char.IsLetterOrDigit(text[end + 1])));
+            sb.Append(text, i, at - i).Append(before || after ? word : replacement);
+            i = end;
+        }
+        return sb.Append(text, i, text.Length - i).ToString();
+    }
+}
+
+/// <summary>Start-up reports remembered during one convergence, by namespace and pod spec.</summary>
+public sealed class StartupCache
+{
+    internal Dictionary<string, (PodStartupReport Report, string PodIp)> Reports { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<(string Namespace, PodSpec Spec), string> Keys { get; } = [];
+}
 
 /// <summary>
 /// The status a node's kubelet reports after starting a pod, found by really starting it: the pod's
@@ -31,8 +85,6 @@ public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers
 /// </summary>
 public static class PodStartup
 {
-    private static readonly Dictionary<string, PodStartupReport> Cache = new(StringComparer.Ordinal);
-
     /// <summary>Whether the kubelet's report can differ from "every container running and ready".</summary>
     public static bool NeedsStartup(Pod pod) =>
         pod.Spec.HostNetwork != true
@@ -41,22 +93,34 @@ public static class PodStartup
     /// <summary>
     /// Starts <paramref name="pod"/> with <paramref name="podIp"/> on a private copy of node
     /// <paramref name="nodeName"/> (pod CIDR <paramref name="podCidr"/>) and reports what the kubelet sees.
-    /// Pods with the same spec (one ReplicaSet's) give the same report, so it is computed once per spec.
     /// </summary>
-    public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services)
+    public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services) =>
+        Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
+
+    /// <summary>
+    /// As <see cref="Evaluate(Pod, string, string, string, string, IReadOnlyList{Service})"/>, remembering
+    /// reports in <paramref name="cache"/> (one per convergence, where the Services do not change): pods
+    /// with the same spec in the same namespace (one ReplicaSet's replicas) behave the same in their
+    /// sandboxes, so the pod is started once per spec and the other replicas get that report with their
+    /// own address in the messages and logs. (The pod's name, its hostname, is not part of the key: what
+    /// the kubelet sees of a container, its probes' results and exit, does not depend on it.)
+    /// </summary>
+    public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services, StartupCache cache)
     {
-        var key = KubeObjectCodec.EncodeString(pod with { Metadata = new() { Name = "p", Namespace = pod.Namespace }, Status = null, Spec = pod.Spec with { NodeName = null } })
-            + "|" + podCidr;
-        lock (Cache)
+        // Replicas share their template's spec objects: the record's equality (fields and list
+        // references) finds them without encoding; a spec equal only in content is found by its JSON.
+        var spec = pod.Spec with { NodeName = null };
+        if (!cache.Keys.TryGetValue((pod.Namespace, spec), out var key))
         {
-            if (Cache.TryGetValue(key, out var known)) return known;
+            key = pod.Namespace + "\n" + KubeObjectCodec.EncodeString(pod with { Metadata = new() { Name = "p", Namespace = pod.Namespace }, Status = null, Spec = spec });
+            cache.Keys[(pod.Namespace, spec)] = key;
+        }
+        if (cache.Reports.TryGetValue(key, out var known))
+        {
+            return known.Report.For(known.PodIp, podIp);
         }
         var report = Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
-        lock (Cache)
-        {
-            if (Cache.Count > 4096) Cache.Clear();
-            Cache[key] = report;
-        }
+        cache.Reports[key] = (report, podIp);
         return report;
     }
 

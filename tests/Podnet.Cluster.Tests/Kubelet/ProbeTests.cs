@@ -188,4 +188,51 @@ public sealed class ProbeTests
         Assert.Equal(2, coredns.Count);
         Assert.All(coredns, p => Assert.True(p.Status!.ContainerStatuses.Single().Ready));
     }
+
+    [Fact]
+    public void Replicas_of_one_spec_each_report_their_own_address_in_probe_failures()
+    {
+        // One ReplicaSet's pods are started once per spec; every replica's event names its own IP.
+        var set = RuntimeFixture.Converged("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 4
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  containers:
+                  - name: nginx
+                    image: nginx
+                    readinessProbe:
+                      tcpSocket:
+                        port: 9999
+            """);
+        var pods = set.OfKind<Pod>("Pod").Where(p => p.Namespace == "default" && p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, pods.Count);
+        Assert.Equal(4, pods.Select(p => p.Status!.PodIP).Distinct().Count());
+        foreach (var pod in pods)
+        {
+            Assert.False(pod.Status!.ContainerStatuses[0].Ready);
+            var unhealthy = EventsOf(set, pod.Name).Where(e => e.Reason == "Unhealthy").ToList();
+            Assert.Equal($"Readiness probe failed: dial tcp {pod.Status.PodIP}:9999: connect: connection refused", Assert.Single(unhealthy).Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("dial tcp 10.0.0.1:80: refused", "dial tcp 10.9.9.9:80: refused")]
+    [InlineData("Get \"http://10.0.0.1/\"", "Get \"http://10.9.9.9/\"")]
+    [InlineData("listening on 10.0.0.12:80", "listening on 10.0.0.12:80")]
+    [InlineData("from 110.0.0.1 and 10.0.0.1.", "from 110.0.0.1 and 10.9.9.9.")]
+    [InlineData("10.0.0.1.5 is not it", "10.0.0.1.5 is not it")]
+    [InlineData("10.0.0.1", "10.9.9.9")]
+    public void A_report_for_another_replica_replaces_whole_addresses_only(string text, string expected) =>
+        Assert.Equal(expected, Podnet.Cluster.Kubelet.PodStartupReport.ReplaceWord(text, "10.0.0.1", "10.9.9.9"));
 }
