@@ -14,7 +14,9 @@ public sealed class EventRecorder
 {
     private readonly ObjectSet objects;
     private readonly DateTimeOffset now;
-    private readonly HashSet<(string? Kind, string? Namespace, string? Name, string? Uid, string? Reason, string? Message)> seen = [];
+    // What was recorded, by involved object (its UID, or kind/namespace/name without one): a handful
+    // of (reason, message) pairs each, so one short key is hashed per event instead of the message.
+    private readonly Dictionary<string, List<(string? Reason, string? Message)>> seen = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Component, string? Host), EventSource> sources = [];
     private KubeObject? lastInvolved;
     private ObjectReference? lastReference;
@@ -28,13 +30,33 @@ public sealed class EventRecorder
         foreach (var o in objects.Unordered("Event"))
         {
             var e = (Event)o;
-            seen.Add((e.InvolvedObject.Kind, e.InvolvedObject.Namespace ?? "", e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message));
+            Seen(e.InvolvedObject.Kind, e.InvolvedObject.Namespace ?? "", e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message);
             sequence++;
         }
     }
 
     /// <summary>Number of events recorded by this recorder.</summary>
     public int Recorded { get; private set; }
+
+    /// <summary>Notes an event; false when the same one was already recorded.</summary>
+    private bool Seen(string? kind, string? ns, string? name, string? uid, string? reason, string? message)
+    {
+        var key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
+        if (!seen.TryGetValue(key, out var list))
+        {
+            seen[key] = [(reason, message)];
+            return true;
+        }
+        foreach (var (r, m) in list)
+        {
+            if (r == reason && m == message)
+            {
+                return false;
+            }
+        }
+        list.Add((reason, message));
+        return true;
+    }
 
     /// <summary>Records a Normal event.</summary>
     public void Normal(KubeObject involved, string reason, string message, string component, string? host = null) =>
@@ -46,7 +68,7 @@ public sealed class EventRecorder
 
     private void Record(KubeObject involved, string type, string reason, string message, string component, string? host)
     {
-        if (!seen.Add((involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, reason, message)))
+        if (!Seen(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, reason, message))
         {
             return;
         }

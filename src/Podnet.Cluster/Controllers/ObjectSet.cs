@@ -73,7 +73,10 @@ public sealed class ObjectSet
         Bucket(obj.Kind)[Key(obj.Namespace, obj.Name)] = obj;
         var id = (obj.Kind, obj.Namespace, obj.Name);
         changed.Add(id);
-        removed.Remove(id);
+        if (removed.Count > 0)
+        {
+            removed.Remove(id);
+        }
     }
 
     /// <summary>Replaces an object only when it differs (records compare by value), marking it changed.</summary>

@@ -31,6 +31,8 @@ public static class PodLifecycleController
             c = string.CompareOrdinal(a.Namespace, b.Namespace);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
+        // 1. In start order, addresses from the node's range (a pure function of that order).
+        var work = new List<Start>(toStart.Count);
         foreach (var pod in toStart)
         {
             if (!nodes.TryGetValue(pod.Spec.NodeName!, out var node))
@@ -39,34 +41,71 @@ public static class PodLifecycleController
             }
             var hostIp = ClusterBootstrap.NodeInternalIp(node) ?? "";
             string? ip;
+            string? error = null;
             if (pod.Spec.HostNetwork == true)
             {
                 ip = hostIp;
             }
             else
             {
-                ip = ipam.Allocate(node.Name, out var error);
-                if (ip is null)
-                {
-                    var sandbox = "" + NameGenerator.Fnv64a(pod.Metadata.Uid ?? pod.Name).ToString("x16", CultureInfo.InvariantCulture)
-                        + NameGenerator.Fnv64a("sandbox:" + (pod.Metadata.Uid ?? pod.Name)).ToString("x16", CultureInfo.InvariantCulture);
-                    var message = $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": plugin type=\"bridge\" failed (add): {error}";
-                    var waiting = ContainerCreating(pod, hostIp, now);
-                    if (pod.Status is null || !ObjectComparer.SameValue(pod.Status, waiting.Status!))
-                    {
-                        objects.Put(waiting);
-                    }
-                    events.Warning(pod, "FailedCreatePodSandBox", message, "kubelet", node.Name);
-                    continue;
-                }
+                ip = ipam.Allocate(node.Name, out error);
             }
-            Kubelet.PodStartupReport? startup = null;
-            if (Kubelet.PodStartup.NeedsStartup(pod) && node.Spec.PodCIDR is { Length: > 0 } podCidr)
+            work.Add(new Start(pod, node, hostIp, ip, error));
+            if (ip is not null && Kubelet.PodStartup.NeedsStartup(pod) && node.Spec.PodCIDR is { Length: > 0 })
             {
                 services ??= objects.OfKind<Service>("Service").ToList();
-                startup = Kubelet.PodStartup.Evaluate(pod, ip, node.Name, podCidr, "cluster.local", services, startups);
             }
-            objects.Put(Running(pod, ip, hostIp, now, startup, conditions));
+        }
+
+        // 2. What each kubelet reports: independent per pod, so spread over the cores.
+        var started = new Pod?[work.Count];
+        var reports = new Kubelet.PodStartupReport?[work.Count];
+        void Report(int i)
+        {
+            var w = work[i];
+            if (w.Ip is null)
+            {
+                return;
+            }
+            Kubelet.PodStartupReport? startup = null;
+            if (Kubelet.PodStartup.NeedsStartup(w.Pod) && w.Node.Spec.PodCIDR is { Length: > 0 } podCidr)
+            {
+                startup = Kubelet.PodStartup.Evaluate(w.Pod, w.Ip, w.Node.Name, podCidr, "cluster.local", services!, startups);
+            }
+            reports[i] = startup;
+            started[i] = Running(w.Pod, w.Ip, w.HostIp, now, startup, conditions);
+        }
+        if (work.Count >= 256)
+        {
+            Parallel.For(0, work.Count, Report);
+        }
+        else
+        {
+            for (int i = 0; i < work.Count; i++)
+            {
+                Report(i);
+            }
+        }
+
+        // 3. In start order again: the writes and the kubelet's events.
+        for (int i = 0; i < work.Count; i++)
+        {
+            var (pod, node, hostIp, ip, error) = work[i];
+            if (ip is null)
+            {
+                var sandbox = "" + NameGenerator.Fnv64a(pod.Metadata.Uid ?? pod.Name).ToString("x16", CultureInfo.InvariantCulture)
+                    + NameGenerator.Fnv64a("sandbox:" + (pod.Metadata.Uid ?? pod.Name)).ToString("x16", CultureInfo.InvariantCulture);
+                var message = $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": plugin type=\"bridge\" failed (add): {error}";
+                var waiting = ContainerCreating(pod, hostIp, now);
+                if (pod.Status is null || !ObjectComparer.SameValue(pod.Status, waiting.Status!))
+                {
+                    objects.Put(waiting);
+                }
+                events.Warning(pod, "FailedCreatePodSandBox", message, "kubelet", node.Name);
+                continue;
+            }
+            var startup = reports[i];
+            objects.Put(started[i]!);
             foreach (var c in pod.Spec.Containers)
             {
                 var image = c.Image ?? "";
@@ -86,6 +125,8 @@ public static class PodLifecycleController
         }
     }
 
+    private sealed record Start(Pod Pod, Node Node, string HostIp, string? Ip, string? Error);
+
     private static Condition Cond(string type, string status, DateTimeOffset now, string? reason = null, string? message = null) => new()
     {
         Type = type,
@@ -101,17 +142,10 @@ public static class PodLifecycleController
     /// </summary>
     private sealed class Conditions(DateTimeOffset now)
     {
-        private readonly Dictionary<(string Type, string Status, string? Reason, string? Message), Condition> known = [];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Status, string? Reason, string? Message), Condition> known = new();
 
-        public Condition Get(string type, string status, string? reason = null, string? message = null)
-        {
-            if (!known.TryGetValue((type, status, reason, message), out var c))
-            {
-                c = Cond(type, status, now, reason, message);
-                known[(type, status, reason, message)] = c;
-            }
-            return c;
-        }
+        public Condition Get(string type, string status, string? reason = null, string? message = null) =>
+            known.GetOrAdd((type, status, reason, message), static (k, now) => Cond(k.Type, k.Status, now, k.Reason, k.Message), now);
     }
 
     /// <summary>The pod once its sandbox has <paramref name="ip"/> and its containers run.</summary>

@@ -69,9 +69,9 @@ public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers
 /// <summary>Start-up reports remembered during one convergence, by namespace and pod spec.</summary>
 public sealed class StartupCache
 {
-    internal Dictionary<string, (PodStartupReport Report, string PodIp)> Reports { get; } = new(StringComparer.Ordinal);
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, (PodStartupReport Report, string PodIp)> Reports { get; } = new(StringComparer.Ordinal);
 
-    internal Dictionary<(string Namespace, PodSpec Spec), string> Keys { get; } = [];
+    internal System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, PodSpec Spec), string> Keys { get; } = new();
 }
 
 /// <summary>
@@ -109,19 +109,22 @@ public static class PodStartup
     {
         // Replicas share their template's spec objects: the record's equality (fields and list
         // references) finds them without encoding; a spec equal only in content is found by its JSON.
+        // Safe to call from several threads: sandboxes are started one at a time.
         var spec = pod.Spec with { NodeName = null };
-        if (!cache.Keys.TryGetValue((pod.Namespace, spec), out var key))
+        var key = cache.Keys.GetOrAdd((pod.Namespace, spec), static (k, p) =>
+            k.Namespace + "\n" + KubeObjectCodec.EncodeString(p with { Metadata = new() { Name = "p", Namespace = k.Namespace }, Status = null, Spec = k.Spec }), pod);
+        if (!cache.Reports.TryGetValue(key, out var known))
         {
-            key = pod.Namespace + "\n" + KubeObjectCodec.EncodeString(pod with { Metadata = new() { Name = "p", Namespace = pod.Namespace }, Status = null, Spec = spec });
-            cache.Keys[(pod.Namespace, spec)] = key;
+            lock (cache.Reports)
+            {
+                if (!cache.Reports.TryGetValue(key, out known))
+                {
+                    known = (Run(pod, podIp, nodeName, podCidr, clusterDomain, services), podIp);
+                    cache.Reports[key] = known;
+                }
+            }
         }
-        if (cache.Reports.TryGetValue(key, out var known))
-        {
-            return known.Report.For(known.PodIp, podIp);
-        }
-        var report = Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
-        cache.Reports[key] = (report, podIp);
-        return report;
+        return known.Report.For(known.PodIp, podIp);
     }
 
     private static PodStartupReport Run(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services)

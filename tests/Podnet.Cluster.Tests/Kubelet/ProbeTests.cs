@@ -235,4 +235,46 @@ public sealed class ProbeTests
     [InlineData("10.0.0.1", "10.9.9.9")]
     public void A_report_for_another_replica_replaces_whole_addresses_only(string text, string expected) =>
         Assert.Equal(expected, Podnet.Cluster.Kubelet.PodStartupReport.ReplaceWord(text, "10.0.0.1", "10.9.9.9"));
+
+    [Fact]
+    public void Starting_hundreds_of_pods_in_parallel_gives_the_same_cluster_every_time()
+    {
+        // More than 256 pods to start: the kubelet reports are computed on several threads; the
+        // result (names, addresses, statuses, events and their order) must not depend on that.
+        var yaml = string.Join("---\n", Enumerable.Range(0, 30).Select(d => $$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: app{{d}}
+            spec:
+              replicas: 10
+              selector:
+                matchLabels:
+                  app: app{{d}}
+              template:
+                metadata:
+                  labels:
+                    app: app{{d}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    readinessProbe:
+                      tcpSocket:
+                        port: {{(d % 2 == 0 ? 80 : 9999)}}
+
+            """));
+        var config = new ClusterConfig { Name = "podnet", Workers = 4 };
+        var first = RuntimeFixture.Converged(yaml, config);
+        var second = RuntimeFixture.Converged(yaml, config);
+        Assert.Equal(first.All.Select(ObjectComparer.Canonical), second.All.Select(ObjectComparer.Canonical));
+        var pods = first.OfKind<Pod>("Pod").Where(p => p.Name.StartsWith("app", StringComparison.Ordinal)).ToList();
+        Assert.Equal(300, pods.Count);
+        Assert.Equal(150, pods.Count(p => p.Status!.ContainerStatuses[0].Ready));
+        foreach (var pod in pods.Where(p => !p.Status!.ContainerStatuses[0].Ready))
+        {
+            Assert.Equal($"Readiness probe failed: dial tcp {pod.Status!.PodIP}:9999: connect: connection refused",
+                Assert.Single(EventsOf(first, pod.Name), e => e.Reason == "Unhealthy").Message);
+        }
+    }
 }
