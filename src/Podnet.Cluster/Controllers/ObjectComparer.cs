@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Podnet.Cluster.Api.Meta;
 
@@ -23,17 +22,48 @@ public static class ObjectComparer
     /// <summary>Canonical JSON of any value.</summary>
     public static string Canonical<T>(T value)
     {
-        var node = JsonSerializer.SerializeToNode(value, value?.GetType() ?? typeof(T), Options);
-        return Sorted(node)?.ToJsonString() ?? "null";
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value?.GetType() ?? typeof(T), Options);
+        using var doc = JsonDocument.Parse(bytes);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(bytes.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteSorted(writer, doc.RootElement);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static JsonNode? Sorted(JsonNode? node) => node switch
+    private static void WriteSorted(Utf8JsonWriter writer, JsonElement element)
     {
-        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Sorted(kv.Value)))),
-        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
-        null => null,
-        _ => node.DeepClone(),
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = new List<JsonProperty>();
+                foreach (var p in element.EnumerateObject())
+                {
+                    properties.Add(p);
+                }
+                properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                writer.WriteStartObject();
+                foreach (var p in properties)
+                {
+                    writer.WritePropertyName(p.Name);
+                    WriteSorted(writer, p.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteSorted(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
 
     /// <summary>
     /// Whether two values serialize to the same JSON (without key sorting: a map read in another

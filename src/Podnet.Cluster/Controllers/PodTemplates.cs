@@ -33,6 +33,7 @@ public static class PodTemplates
         {
             Metadata = new ObjectMeta
             {
+                Uid = ObjectIdentity.Uid("Pod", owner.Namespace, name, now),
                 Name = name,
                 GenerateName = generateName,
                 Namespace = owner.Namespace,
@@ -44,7 +45,7 @@ public static class PodTemplates
             Spec = spec,
             Status = new PodStatus { Phase = "Pending", QosClass = "BestEffort" },
         };
-        return ObjectIdentity.WithUid(pod);
+        return pod;
     }
 
     /// <summary>True when the pod has finished (Succeeded or Failed) and no longer counts as active.</summary>

@@ -89,6 +89,7 @@ public static class Scheduler
         {
             order.Add((load[n.Name], n.Name));
         }
+        var scheduled = new Api.Meta.Condition { Type = "PodScheduled", Status = "True", LastTransitionTime = now }; // immutable: shared
         foreach (var pod in pending)
         {
             Node? chosen = null;
@@ -133,7 +134,7 @@ public static class Scheduler
                 Status = (pod.Status ?? new PodStatus()) with
                 {
                     Phase = "Pending",
-                    Conditions = [new Api.Meta.Condition { Type = "PodScheduled", Status = "True", LastTransitionTime = now }],
+                    Conditions = [scheduled],
                 },
             };
             objects.Put(bound);
