@@ -101,6 +101,8 @@ public static class EndpointSliceController
     {
         var publishNotReady = svc.Spec.PublishNotReadyAddresses == true;
         var list = new List<PodEndpoint>();
+        // Replicas share their template's container list: resolve the ports once per list.
+        var portsByContainers = new Dictionary<IReadOnlyList<Container>, List<EndpointPort>>(ReferenceEqualityComparer.Instance);
         foreach (var pod in pods)
         {
             if (string.IsNullOrEmpty(pod.Status?.PodIP) || PodTemplates.IsTerminal(pod))
@@ -109,15 +111,19 @@ public static class EndpointSliceController
             }
             var terminating = PodTemplates.IsTerminating(pod);
             var podReady = PodTemplates.IsReady(pod);
-            var ports = new List<EndpointPort>();
-            foreach (var sp in svc.Spec.Ports)
+            if (!portsByContainers.TryGetValue(pod.Spec.Containers, out var ports))
             {
-                var n = ResolveTargetPort(sp, pod);
-                if (n is null)
+                ports = [];
+                foreach (var sp in svc.Spec.Ports)
                 {
-                    continue;
+                    var n = ResolveTargetPort(sp, pod);
+                    if (n is null)
+                    {
+                        continue;
+                    }
+                    ports.Add(new EndpointPort { Name = sp.Name ?? "", Port = n, Protocol = sp.Protocol ?? "TCP", AppProtocol = sp.AppProtocol });
                 }
-                ports.Add(new EndpointPort { Name = sp.Name ?? "", Port = n, Protocol = sp.Protocol ?? "TCP", AppProtocol = sp.AppProtocol });
+                portsByContainers[pod.Spec.Containers] = ports;
             }
             list.Add(new PodEndpoint(pod, ports, (podReady || publishNotReady) && !terminating, podReady, terminating));
         }
@@ -177,7 +183,17 @@ public static class EndpointSliceController
     internal static List<(IReadOnlyList<EndpointPort> Ports, List<Endpoint> Endpoints)> DesiredSlices(Service svc, List<PodEndpoint> candidates)
     {
         var groups = new List<(IReadOnlyList<EndpointPort> Ports, List<Endpoint> Endpoints)>();
-        foreach (var byPorts in candidates.GroupBy(c => PortKey(c.Ports)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var keys = new Dictionary<IReadOnlyList<EndpointPort>, string>(ReferenceEqualityComparer.Instance);
+        string KeyOf(IReadOnlyList<EndpointPort> ports)
+        {
+            if (!keys.TryGetValue(ports, out var key))
+            {
+                key = PortKey(ports);
+                keys[ports] = key;
+            }
+            return key;
+        }
+        foreach (var byPorts in candidates.GroupBy(c => KeyOf(c.Ports)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ports = byPorts.First().Ports;
             var endpoints = byPorts.Select(c => new Endpoint

@@ -30,7 +30,18 @@ public static class EndpointsController
             var candidates = EndpointSliceController.Candidates(svc, index.Select(svc.Namespace, svc.Spec.Selector))
                 .Where(c => !c.Terminating).ToList();
             var subsets = new List<EndpointSubset>();
-            foreach (var group in candidates.GroupBy(c => string.Join(";", c.Ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}"))).OrderBy(g => g.Key, StringComparer.Ordinal))
+            // candidates of one template share their ports list: one key per list
+            var keys = new Dictionary<IReadOnlyList<EndpointPort>, string>(ReferenceEqualityComparer.Instance);
+            string KeyOf(IReadOnlyList<EndpointPort> ports)
+            {
+                if (!keys.TryGetValue(ports, out var key))
+                {
+                    key = string.Join(";", ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}"));
+                    keys[ports] = key;
+                }
+                return key;
+            }
+            foreach (var group in candidates.GroupBy(c => KeyOf(c.Ports)).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var ports = group.First().Ports.Select(p => new EndpointPort { Name = string.IsNullOrEmpty(p.Name) ? null : p.Name, Port = p.Port, Protocol = p.Protocol, AppProtocol = p.AppProtocol }).ToList();
                 EndpointAddress Address(EndpointSliceController.PodEndpoint c) => new()
