@@ -47,23 +47,4 @@ public sealed class NetfilterPacket
     public object? Conntrack { get; set; }
     /// <summary>Where matched rules, NAT and conntrack decisions are reported; null when not tracing.</summary>
     public ITraceSink? Trace { get; set; }
-
-    /// <summary>Clears every field, so that the stack can reuse one object for the next hook call.</summary>
-    internal void Reset()
-    {
-        Source = Destination = 0;
-        Protocol = 0;
-        SourcePort = DestinationPort = 0;
-        TcpFlags = IcmpType = IcmpCode = 0;
-        IcmpId = 0;
-        IcmpEmbedded = null;
-        Ttl = 0;
-        Length = 0;
-        InInterface = OutInterface = PhysInInterface = PhysOutInterface = null;
-        Bridged = false;
-        Mark = 0;
-        LocallyGenerated = false;
-        Conntrack = null;
-        Trace = null;
-    }
 }

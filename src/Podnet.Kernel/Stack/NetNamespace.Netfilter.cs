@@ -16,24 +16,32 @@ public sealed partial class NetNamespace
         if (p == null) return true;
         p.InInterface = inDev?.Name;
         p.OutInterface = outDev?.Name;
+        p.PhysInInterface = p.PhysOutInterface = null;
+        p.Bridged = false;
         p.LocallyGenerated = local;
         var r = RunHook(hook, f, p, inDev?.Name ?? outDev?.Name);
         ReturnPacket(p);
         return r != BridgeHookResult.Stolen;
     }
 
-    // One netfilter view is reused from hook call to hook call (the fields are refilled from the frame
-    // each time, as the kernel reads them from the skb); a nested hook call (a REJECT's own packet) gets
-    // a fresh one.
-    private NetfilterPacket? _spareNetfilterPacket;
+    // One netfilter view is reused from hook call to hook call (every field is refilled from the frame
+    // and the hook's arguments each time, as the kernel reads them from the skb); a nested hook call (a
+    // REJECT's own packet) gets a fresh one. A busy flag rather than taking the object out and putting
+    // it back keeps reference stores (GC write barriers) off the per-hook path.
+    private NetfilterPacket? _hookPacket;
+    private bool _hookPacketBusy;
 
     private NetfilterPacket? RentPacket(Frame f)
     {
         var b = f.Span[IpOffset..];
         if (b.Length < Ipv4Header.MinSize) return null;
-        var p = _spareNetfilterPacket ?? new NetfilterPacket();
-        _spareNetfilterPacket = null;
-        p.Reset();
+        NetfilterPacket p;
+        if (_hookPacketBusy) p = new NetfilterPacket();
+        else
+        {
+            p = _hookPacket ??= new NetfilterPacket();
+            _hookPacketBusy = true;
+        }
         Fill(p, b, out _);
         return p;
     }
@@ -43,7 +51,7 @@ public sealed partial class NetNamespace
         p.Conntrack = null;
         p.Trace = null;
         p.IcmpEmbedded = null;
-        _spareNetfilterPacket = p;
+        if (ReferenceEquals(p, _hookPacket)) _hookPacketBusy = false;
     }
 
     /// <summary>br_netfilter: a hook over a bridged IPv4 frame (<see cref="NetfilterPacket.Bridged"/>).</summary>
@@ -57,6 +65,7 @@ public sealed partial class NetNamespace
         var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
+        p.LocallyGenerated = false;
         p.InInterface = bridge.Name;
         p.OutInterface = outPort != null ? bridge.Name : null;
         p.PhysInInterface = inPort.Name;
@@ -96,11 +105,17 @@ public sealed partial class NetNamespace
     {
         int ihl = (b[0] & 15) * 4;
         l4 = ihl;
+        // every header field is written (cleared where the protocol has none), so a reused view keeps
+        // nothing of the previous packet; the hook's caller sets interfaces, mark, conntrack and trace
         p.Ttl = b[8];
         p.Protocol = b[9];
         p.Length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
         p.Source = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
         p.Destination = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
+        p.SourcePort = p.DestinationPort = 0;
+        p.TcpFlags = p.IcmpType = p.IcmpCode = 0;
+        p.IcmpId = 0;
+        p.IcmpEmbedded = null;
         if (b.Length < ihl + 4) return;
         var t = b[ihl..];
         switch (p.Protocol)
