@@ -160,9 +160,9 @@ public sealed class ConntrackTable
                 return New(p, t, now);
             }
             if (!Update(e, dir, p, now)) return ConntrackRef.Invalid;
-            var r = dir == ConntrackDirection.Original ? e.OriginalRef : e.ReplyRef;
             if (dir == ConntrackDirection.Reply) e.SeenReply = true;
-            return r;
+            // the hash node is the entry's OriginalRef or ReplyRef: what the packet carries
+            return node;
         }
         return New(p, t, now);
     }
