@@ -19,8 +19,19 @@ public sealed class Netfilter : INetfilter
 {
     private readonly PacketContext _ctx;
     private HookFunction[][] _hooks = new HookFunction[5][];
-    // per hook, per function: whether it is a NAT chain (read once at rebuild, not per packet)
-    private bool[][] _isNat = new bool[5][];
+    // per hook, per function: what it is (read once at rebuild, not per packet), so that the kernel's
+    // own functions are called directly and NAT chains are recognised without a virtual call
+    private FunctionKind[][] _kinds = new FunctionKind[5][];
+
+    private enum FunctionKind : byte
+    {
+        Rules,
+        NatRules,
+        ConntrackIn,
+        NatManipDestination,
+        NatManipSource,
+        Confirm,
+    }
     private bool _dirty = true;
 
     /// <param name="host">The namespace this netfilter belongs to.</param>
@@ -75,15 +86,22 @@ public sealed class Netfilter : INetfilter
         foreach (var f in Nftables.HookFunctions()) Add(f);
         foreach (var f in Ipvs.HookFunctions()) Add(f);
         var arr = new HookFunction[5][];
-        var nat = new bool[5][];
+        var kinds = new FunctionKind[5][];
         for (int i = 0; i < 5; i++)
         {
             // stable: priority, then tiebreak, then registration order
             arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx).Select(x => x.f).ToArray();
-            nat[i] = arr[i].Select(f => f.IsNat).ToArray();
+            kinds[i] = arr[i].Select(f => f switch
+            {
+                ConntrackInFunction => FunctionKind.ConntrackIn,
+                NatManipFunction { Destination: true } => FunctionKind.NatManipDestination,
+                NatManipFunction => FunctionKind.NatManipSource,
+                ConfirmFunction => FunctionKind.Confirm,
+                _ => f.IsNat ? FunctionKind.NatRules : FunctionKind.Rules,
+            }).ToArray();
         }
         _hooks = arr;
-        _isNat = nat;
+        _kinds = kinds;
         _dirty = false;
     }
 
@@ -92,48 +110,67 @@ public sealed class Netfilter : INetfilter
     {
         if (_dirty) Rebuild();
         var ctx = _ctx;
-        ctx.Packet = packet;
+        // the stack passes the same view hook after hook: skip the reference store (a GC write barrier)
+        if (!ReferenceEquals(ctx.Packet, packet)) ctx.Packet = packet;
         ctx.Hook = hook;
-        ctx.Now = Host.Now;
+        var now = Host.Now;
+        ctx.Now = now;
         ctx.NatBound = false;
         ctx.Stolen = false;
-        if (hook is NetfilterHook.Prerouting or NetfilterHook.Output)
+        bool entryHook = hook is NetfilterHook.Prerouting or NetfilterHook.Output;
+        var carried = packet.Conntrack as ConntrackRef;
+        if (entryHook)
         {
             // a looped-back packet keeps its entry (skb->_nfct survives loopback)
-            if (packet.Conntrack is ConntrackRef keep && keep.Entry?.Table == Conntrack && keep.Entry.Confirmed && packet.InInterface == "lo")
-                ctx.Ct = keep;
+            if (carried is not null && carried.Entry is { } kept && kept.Table == Conntrack && kept.Confirmed && packet.InInterface == "lo")
+                ctx.Ct = carried;
             else
             {
                 ctx.Ct = ConntrackRef.Invalid;
                 packet.Conntrack = null;
             }
         }
-        else if (packet.Conntrack is ConntrackRef r && (r.Entry is null || r.Entry.Table == Conntrack)) ctx.Ct = r;
+        else if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ctx.Ct = carried;
         else
         {
-            ctx.Ct = ConntrackEnabled ? Conntrack.Track(packet, ctx.Now) : ConntrackRef.NotTracked;
-            packet.Conntrack = ctx.Ct;
+            var ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
+            ctx.Ct = ct;
+            packet.Conntrack = ct;
         }
 
         var fns = _hooks[(int)hook];
-        var isNat = _isNat[(int)hook];
-        for (int i = 0; i < fns.Length; i++)
+        var kinds = _kinds[(int)hook];
+        for (int i = 0; i < fns.Length && i < kinds.Length; i++)
         {
-            var f = fns[i];
-            if (isNat[i])
+            NetfilterVerdict v;
+            switch (kinds[i])
             {
-                var e = ctx.Ct.Entry;
-                if (e is null || e.Confirmed || ctx.Ct.Related || ctx.NatBound) continue;
-                bool dst = hook is NetfilterHook.Prerouting or NetfilterHook.Output;
-                if (dst ? e.DestinationNatDone : e.SourceNatDone) continue;
+                case FunctionKind.ConntrackIn:
+                    if (packet.Conntrack is null) ConntrackInFunction.Track(ctx);
+                    continue;
+                case FunctionKind.NatManipDestination:
+                    NatManipFunction.Manip(ctx, destination: true);
+                    continue;
+                case FunctionKind.NatManipSource:
+                    NatManipFunction.Manip(ctx, destination: false);
+                    continue;
+                case FunctionKind.Confirm:
+                    ConfirmFunction.ConfirmIfNew(ctx, hook);
+                    continue;
+                case FunctionKind.NatRules:
+                    {
+                        // NAT chains see only a connection's first packet, until one of them binds
+                        var e = ctx.Ct.Entry;
+                        if (e is null || e.Confirmed || ctx.Ct.Related || ctx.NatBound) continue;
+                        if (entryHook ? e.DestinationNatDone : e.SourceNatDone) continue;
+                        v = fns[i].Run(ctx);
+                        break;
+                    }
+                default:
+                    v = fns[i].Run(ctx);
+                    break;
             }
-            var v = f.Run(ctx);
-            if (v.Kind != NetfilterVerdictKind.Accept)
-            {
-                if (packet.Trace is { } t && v.Kind == NetfilterVerdictKind.Drop && f is ConntrackInFunction)
-                    Trace(t, packet, TraceStepKind.Drop, "conntrack: INVALID");
-                return v;
-            }
+            if (v.Kind != NetfilterVerdictKind.Accept) return v;
             if (ctx.Stolen) break;
         }
         return NetfilterVerdict.Accept;
@@ -306,21 +343,25 @@ internal sealed class ConntrackInFunction(NetfilterHook hook) : HookFunction(hoo
 {
     public override NetfilterVerdict Run(PacketContext ctx)
     {
-        var p = ctx.Packet;
-        if (p.Conntrack is null)
-        {
-            ctx.Ct = ctx.Netfilter.ConntrackEnabled ? ctx.Netfilter.Conntrack.Track(p, ctx.Now) : ConntrackRef.NotTracked;
-            p.Conntrack = ctx.Ct;
-            if (p.Trace is { } t)
-            {
-                var e = ctx.Ct.Entry;
-                var state = ctx.Ct.State;
-                string text = e is null ? "conntrack: " + (state == ConntrackState.Invalid ? "INVALID" : "UNTRACKED")
-                    : $"conntrack: {(state == ConntrackState.New ? "NEW" : state == ConntrackState.Related ? "RELATED" : "ESTABLISHED")} {ConntrackTable.Format(e, ctx.Now)}";
-                ctx.Netfilter.Trace(t, p, TraceStepKind.Conntrack, text);
-            }
-        }
+        if (ctx.Packet.Conntrack is null) Track(ctx);
         return NetfilterVerdict.Accept;
+    }
+
+    /// <summary>Looks the packet up (or makes its NEW entry) and attaches the result to it. An INVALID packet is not dropped here (Linux leaves that to rules).</summary>
+    internal static void Track(PacketContext ctx)
+    {
+        var p = ctx.Packet;
+        var ct = ctx.Netfilter.ConntrackEnabled ? ctx.Netfilter.Conntrack.Track(p, ctx.Now) : ConntrackRef.NotTracked;
+        ctx.Ct = ct;
+        p.Conntrack = ct;
+        if (p.Trace is { } t)
+        {
+            var e = ct.Entry;
+            var state = ct.State;
+            string text = e is null ? "conntrack: " + (state == ConntrackState.Invalid ? "INVALID" : "UNTRACKED")
+                : $"conntrack: {(state == ConntrackState.New ? "NEW" : state == ConntrackState.Related ? "RELATED" : "ESTABLISHED")} {ConntrackTable.Format(e, ctx.Now)}";
+            ctx.Netfilter.Trace(t, p, TraceStepKind.Conntrack, text);
+        }
     }
 }
 
@@ -329,23 +370,34 @@ internal sealed class NatManipFunction(NetfilterHook hook, int priority, bool de
 {
     public override int Tiebreak => 1;
 
+    /// <summary>True for the destination manipulation (PREROUTING / OUTPUT), false for the source one.</summary>
+    public bool Destination => destination;
+
     public override NetfilterVerdict Run(PacketContext ctx)
     {
-        var e = ctx.Ct.Entry;
-        if (e is null) return NetfilterVerdict.Accept;
-        if (!e.Confirmed && !ctx.Ct.Related)
+        Manip(ctx, destination);
+        return NetfilterVerdict.Accept;
+    }
+
+    internal static void Manip(PacketContext ctx, bool destination)
+    {
+        var ct = ctx.Ct;
+        var e = ct.Entry;
+        if (e is null) return;
+        if (!e.Confirmed && !ct.Related)
         {
             // first packet: no NAT rule bound this manip type, so a null binding is made
             if (destination) e.DestinationNatDone = true; else e.SourceNatDone = true;
-            return NetfilterVerdict.Accept;
+            return;
         }
+        // nothing to rewrite unless the connection has a binding of either type
+        if (!e.DestinationNat && !e.SourceNat) return;
         var p = ctx.Packet;
         uint s = p.Source, d = p.Destination;
         ctx.Netfilter.ApplyManip(ctx, destination);
         if (p.Trace is { } t && (s != p.Source || d != p.Destination))
             ctx.Netfilter.Trace(t, p, Tracing.TraceStepKind.Nat,
                 destination ? $"reverse/established DNAT dst {Ipv4.Format(d)} -> {Ipv4.Format(p.Destination)}" : $"reverse/established SNAT src {Ipv4.Format(s)} -> {Ipv4.Format(p.Source)}");
-        return NetfilterVerdict.Accept;
     }
 }
 
@@ -354,13 +406,18 @@ internal sealed class ConfirmFunction(NetfilterHook hook) : HookFunction(hook, i
 {
     public override NetfilterVerdict Run(PacketContext ctx)
     {
+        ConfirmIfNew(ctx, Hook);
+        return NetfilterVerdict.Accept;
+    }
+
+    internal static void ConfirmIfNew(PacketContext ctx, NetfilterHook hook)
+    {
         if (ctx.Ct.Entry is { Confirmed: false } e && !ctx.Ct.Related)
         {
             // IPVS rewrote the destination at INPUT: the stack sends the packet on through POSTROUTING, which confirms it
-            if (Hook == NetfilterHook.Input && e.IpvsVirtual is not null && !ctx.Netfilter.Host.IsLocalAddress(ctx.Packet.Destination))
-                return NetfilterVerdict.Accept;
+            if (hook == NetfilterHook.Input && e.IpvsVirtual is not null && !ctx.Netfilter.Host.IsLocalAddress(ctx.Packet.Destination))
+                return;
             ctx.Netfilter.Conntrack.Confirm(e, ctx.Now);
         }
-        return NetfilterVerdict.Accept;
     }
 }

@@ -9,18 +9,18 @@ namespace Podnet.Kernel.Netfilter;
 /// </summary>
 public sealed class NetfilterPacket
 {
-    public uint Source { get; set; }
-    public uint Destination { get; set; }
+    public uint Source { get => _source; set { _source = value; Modified = true; } }
+    public uint Destination { get => _destination; set { _destination = value; Modified = true; } }
     /// <summary>IP protocol number: 1 ICMP, 6 TCP, 17 UDP, 132 SCTP.</summary>
     public byte Protocol { get; set; }
-    public ushort SourcePort { get; set; }
-    public ushort DestinationPort { get; set; }
+    public ushort SourcePort { get => _sourcePort; set { _sourcePort = value; Modified = true; } }
+    public ushort DestinationPort { get => _destinationPort; set { _destinationPort = value; Modified = true; } }
     /// <summary>TCP flags byte (FIN=0x01, SYN=0x02, RST=0x04, PSH=0x08, ACK=0x10) for TCP packets.</summary>
     public byte TcpFlags { get; set; }
     public byte IcmpType { get; set; }
     public byte IcmpCode { get; set; }
     /// <summary>ICMP echo identifier (conntrack uses it as the "port" of ICMP flows).</summary>
-    public ushort IcmpId { get; set; }
+    public ushort IcmpId { get => _icmpId; set { _icmpId = value; Modified = true; } }
     /// <summary>
     /// For ICMP errors (destination unreachable, time exceeded), the embedded original packet's
     /// header fields, so conntrack can mark the error RELATED and reverse its NAT.
@@ -48,22 +48,12 @@ public sealed class NetfilterPacket
     /// <summary>Where matched rules, NAT and conntrack decisions are reported; null when not tracing.</summary>
     public ITraceSink? Trace { get; set; }
 
-    /// <summary>Clears every field, so that the stack can reuse one object for the next hook call.</summary>
-    internal void Reset()
-    {
-        Source = Destination = 0;
-        Protocol = 0;
-        SourcePort = DestinationPort = 0;
-        TcpFlags = IcmpType = IcmpCode = 0;
-        IcmpId = 0;
-        IcmpEmbedded = null;
-        Ttl = 0;
-        Length = 0;
-        InInterface = OutInterface = PhysInInterface = PhysOutInterface = null;
-        Bridged = false;
-        Mark = 0;
-        LocallyGenerated = false;
-        Conntrack = null;
-        Trace = null;
-    }
+    private uint _source, _destination;
+    private ushort _sourcePort, _destinationPort, _icmpId;
+
+    /// <summary>
+    /// Set whenever an address, port or ICMP id is assigned (NAT, IPVS); the stack clears it after
+    /// filling the view from the frame and writes the view back only when it is set.
+    /// </summary>
+    internal bool Modified { get; set; }
 }

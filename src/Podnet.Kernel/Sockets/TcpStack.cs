@@ -13,7 +13,25 @@ namespace Podnet.Kernel.Sockets;
 /// </summary>
 public sealed class TcpStack
 {
-    private readonly Dictionary<(uint, ushort, uint, ushort), TcpSocket> _connections = [];
+    private readonly Dictionary<(uint, ushort, uint, ushort), TcpSocket> _connections = new(FourTupleComparer.Instance);
+
+    // the established hash's key (local address, local port, remote address, remote port): a multiply-xor
+    // hash instead of ValueTuple's HashCode.Combine, which costs more than the rest of a lookup
+    private sealed class FourTupleComparer : IEqualityComparer<(uint, ushort, uint, ushort)>
+    {
+        public static readonly FourTupleComparer Instance = new();
+
+        public bool Equals((uint, ushort, uint, ushort) a, (uint, ushort, uint, ushort) b) =>
+            a.Item1 == b.Item1 && a.Item2 == b.Item2 && a.Item3 == b.Item3 && a.Item4 == b.Item4;
+
+        public int GetHashCode((uint, ushort, uint, ushort) k)
+        {
+            ulong h = ((ulong)k.Item1 << 32 | k.Item3) * 0x9E3779B97F4A7C15UL;
+            h ^= ((ulong)k.Item2 << 16 | k.Item4) * 0xC2B2AE3D27D4EB4FUL;
+            h ^= h >> 29;
+            return (int)h ^ (int)(h >> 32);
+        }
+    }
     private readonly Dictionary<ushort, List<TcpListener>> _listeners = [];
     private readonly Dictionary<ushort, List<TcpBinding>> _bound = [];
 

@@ -16,24 +16,32 @@ public sealed partial class NetNamespace
         if (p == null) return true;
         p.InInterface = inDev?.Name;
         p.OutInterface = outDev?.Name;
+        p.PhysInInterface = p.PhysOutInterface = null;
+        p.Bridged = false;
         p.LocallyGenerated = local;
         var r = RunHook(hook, f, p, inDev?.Name ?? outDev?.Name);
         ReturnPacket(p);
         return r != BridgeHookResult.Stolen;
     }
 
-    // One netfilter view is reused from hook call to hook call (the fields are refilled from the frame
-    // each time, as the kernel reads them from the skb); a nested hook call (a REJECT's own packet) gets
-    // a fresh one.
-    private NetfilterPacket? _spareNetfilterPacket;
+    // One netfilter view is reused from hook call to hook call (every field is refilled from the frame
+    // and the hook's arguments each time, as the kernel reads them from the skb); a nested hook call (a
+    // REJECT's own packet) gets a fresh one. A busy flag rather than taking the object out and putting
+    // it back keeps reference stores (GC write barriers) off the per-hook path.
+    private NetfilterPacket? _hookPacket;
+    private bool _hookPacketBusy;
 
     private NetfilterPacket? RentPacket(Frame f)
     {
         var b = f.Span[IpOffset..];
         if (b.Length < Ipv4Header.MinSize) return null;
-        var p = _spareNetfilterPacket ?? new NetfilterPacket();
-        _spareNetfilterPacket = null;
-        p.Reset();
+        NetfilterPacket p;
+        if (_hookPacketBusy) p = new NetfilterPacket();
+        else
+        {
+            p = _hookPacket ??= new NetfilterPacket();
+            _hookPacketBusy = true;
+        }
         Fill(p, b, out _);
         return p;
     }
@@ -43,7 +51,7 @@ public sealed partial class NetNamespace
         p.Conntrack = null;
         p.Trace = null;
         p.IcmpEmbedded = null;
-        _spareNetfilterPacket = p;
+        if (ReferenceEquals(p, _hookPacket)) _hookPacketBusy = false;
     }
 
     /// <summary>br_netfilter: a hook over a bridged IPv4 frame (<see cref="NetfilterPacket.Bridged"/>).</summary>
@@ -57,6 +65,7 @@ public sealed partial class NetNamespace
         var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
+        p.LocallyGenerated = false;
         p.InInterface = bridge.Name;
         p.OutInterface = outPort != null ? bridge.Name : null;
         p.PhysInInterface = inPort.Name;
@@ -69,11 +78,13 @@ public sealed partial class NetNamespace
     private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, string? device)
     {
         p.Mark = f.Mark;
-        p.Conntrack = f.Conntrack;
-        p.Trace = f.Trace;
+        // the view comes back with Conntrack and Trace cleared: store only what is there (each reference
+        // store is a GC write barrier, and this runs at every hook)
+        if (f.Conntrack is { } carried) p.Conntrack = carried;
+        if (f.Trace is { } trace) p.Trace = trace;
         uint oldDst = p.Destination;
-        var v = Netfilter!.Process(hook, p);
-        f.Conntrack = p.Conntrack;
+        var v = _emulatedNetfilter is { } nf ? nf.Process(hook, p) : Netfilter!.Process(hook, p);
+        if (!ReferenceEquals(f.Conntrack, p.Conntrack)) f.Conntrack = p.Conntrack;
         f.Mark = p.Mark;
         if (v.Kind == NetfilterVerdictKind.Drop)
         {
@@ -88,7 +99,8 @@ public sealed partial class NetNamespace
             SendReject(f, v.RejectWith);
             return BridgeHookResult.Stolen;
         }
-        ApplyRewrite(f, IpOffset, p);
+        // write back only what NAT or IPVS assigned (an unmodified view equals the frame)
+        if (p.Modified || p.IcmpEmbedded is { Modified: true }) ApplyRewrite(f, IpOffset, p);
         return p.Destination != oldDst && hook is NetfilterHook.Prerouting ? BridgeHookResult.DestinationChanged : BridgeHookResult.Continue;
     }
 
@@ -96,11 +108,18 @@ public sealed partial class NetNamespace
     {
         int ihl = (b[0] & 15) * 4;
         l4 = ihl;
+        // every header field is written (cleared where the protocol has none), so a reused view keeps
+        // nothing of the previous packet; the hook's caller sets interfaces, mark, conntrack and trace
         p.Ttl = b[8];
         p.Protocol = b[9];
         p.Length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
         p.Source = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
         p.Destination = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
+        p.SourcePort = p.DestinationPort = 0;
+        p.TcpFlags = p.IcmpType = p.IcmpCode = 0;
+        p.IcmpId = 0;
+        p.IcmpEmbedded = null;
+        p.Modified = false;
         if (b.Length < ihl + 4) return;
         var t = b[ihl..];
         switch (p.Protocol)
@@ -126,12 +145,14 @@ public sealed partial class NetNamespace
                 }
                 break;
         }
+        p.Modified = false;
     }
 
     /// <summary>Writes NAT results (addresses, ports, ICMP id, embedded header of an ICMP error) back and fixes checksums.</summary>
     private static void ApplyRewrite(Frame f, int ipOffset, NetfilterPacket p)
     {
         var b = f.Span[ipOffset..];
+        if (TryRewriteIncremental(b, p)) return;
         if (!Rewrite(b, p, out int ihl)) return;
         int total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(b[2..]), b.Length);
         Ipv4Header.FixChecksum(b);
@@ -153,6 +174,49 @@ public sealed partial class NetNamespace
                 BinaryPrimitives.WriteUInt16BigEndian(seg[2..], Checksum.Compute(seg));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The common NAT rewrite of a TCP segment or a checksummed UDP datagram: addresses and ports are
+    /// written and the transport checksum is adjusted by the difference of the changed 16-bit words
+    /// (RFC 1624, as the kernel's inet_proto_csum_replace4/2), instead of being summed over the whole
+    /// payload again. False when the packet is of another kind (the full rewrite handles it).
+    /// </summary>
+    internal static bool TryRewriteIncremental(Span<byte> b, NetfilterPacket p)
+    {
+        if (b.Length < Ipv4Header.MinSize || p.IcmpEmbedded != null) return false;
+        int ihl = (b[0] & 15) * 4;
+        byte proto = b[9];
+        int total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(b[2..]), b.Length);
+        int csumAt;
+        if (proto == IpProtocol.Tcp && total - ihl >= TcpHeader.MinSize) csumAt = 16;
+        else if (proto == IpProtocol.Udp && total - ihl >= UdpHeader.Size) csumAt = 6;
+        else return false;
+        if (ihl < Ipv4Header.MinSize) return false;
+        var t = b[ihl..total];
+        uint os = BinaryPrimitives.ReadUInt32BigEndian(b[12..]), od = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
+        ushort osp = BinaryPrimitives.ReadUInt16BigEndian(t), odp = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+        uint ns = p.Source, nd = p.Destination;
+        ushort nsp = p.SourcePort, ndp = p.DestinationPort;
+        if (os == ns && od == nd && osp == nsp && odp == ndp) return true;
+        BinaryPrimitives.WriteUInt32BigEndian(b[12..], ns);
+        BinaryPrimitives.WriteUInt32BigEndian(b[16..], nd);
+        BinaryPrimitives.WriteUInt16BigEndian(t, nsp);
+        BinaryPrimitives.WriteUInt16BigEndian(t[2..], ndp);
+        Ipv4Header.FixChecksum(b);
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(t[csumAt..]);
+        // a UDP datagram sent without a checksum keeps none
+        if (proto == IpProtocol.Udp && old == 0) return true;
+        // HC' = ~(~HC + ~m + m') over each changed word (the addresses are in the pseudo-header)
+        uint sum = (ushort)~old;
+        sum += (uint)(ushort)~(os >> 16) + (ushort)~os + (ns >> 16) + (ns & 0xFFFF);
+        sum += (uint)(ushort)~(od >> 16) + (ushort)~od + (nd >> 16) + (nd & 0xFFFF);
+        sum += (uint)(ushort)~osp + nsp + (ushort)~odp + ndp;
+        while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
+        ushort csum = (ushort)~sum;
+        if (proto == IpProtocol.Udp && csum == 0) csum = 0xFFFF;
+        BinaryPrimitives.WriteUInt16BigEndian(t[csumAt..], csum);
+        return true;
     }
 
     /// <summary>Writes changed fields; true when anything changed.</summary>

@@ -54,7 +54,19 @@ public sealed partial class NetNamespace : INetfilterHost
     public StackCounters Counters { get; } = new();
 
     /// <summary>The namespace's netfilter (iptables/nftables/conntrack/IPVS); null = no hooks, no cost.</summary>
-    public INetfilter? Netfilter { get; set; }
+    public INetfilter? Netfilter
+    {
+        get => _netfilter;
+        set
+        {
+            _netfilter = value;
+            _emulatedNetfilter = value as Podnet.Kernel.Netfilter.Netfilter;
+        }
+    }
+
+    private INetfilter? _netfilter;
+    // the same object when it is this project's netfilter: called directly at each hook, not through the interface
+    private Podnet.Kernel.Netfilter.Netfilter? _emulatedNetfilter;
 
     public TcpStack Tcp { get; }
 

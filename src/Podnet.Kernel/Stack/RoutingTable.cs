@@ -23,9 +23,11 @@ public sealed class RoutingTable
     /// <summary>Finds the route for <paramref name="destination"/>, or null (no route).</summary>
     public Route? Lookup(uint destination)
     {
-        var list = _routes;
+        if (_scanVersion != Version) BuildScan();
+        var masks = _masks;
+        var networks = _networks;
         int start = 0;
-        if (list.Count > HostIndexThreshold)
+        if (masks.Length > HostIndexThreshold)
         {
             // Many host routes (a local table holding thousands of service addresses): find /32s by
             // hash, as the kernel's trie finds them without a scan; then scan the shorter prefixes.
@@ -33,12 +35,34 @@ public sealed class RoutingTable
             if (_hosts!.TryGetValue(destination, out var host)) return host;
             start = _firstShorter;
         }
-        for (int i = start; i < list.Count; i++)
+        for (int i = start; i < masks.Length && i < networks.Length; i++)
         {
-            var r = list[i];
-            if ((destination & r.Destination.Mask) == r.Destination.Network) return r;
+            if ((destination & masks[i]) == networks[i]) return _scan[i];
         }
         return null;
+    }
+
+    // the routes in lookup order with their masks and networks side by side (rebuilt when the table
+    // changes; a Route is immutable), so a lookup scans two arrays instead of chasing each Route
+    private Route[] _scan = [];
+    private uint[] _masks = [];
+    private uint[] _networks = [];
+    private long _scanVersion = -1;
+
+    private void BuildScan()
+    {
+        var scan = _routes.ToArray();
+        var masks = new uint[scan.Length];
+        var networks = new uint[scan.Length];
+        for (int i = 0; i < scan.Length; i++)
+        {
+            masks[i] = scan[i].Destination.Mask;
+            networks[i] = scan[i].Destination.Network;
+        }
+        _scan = scan;
+        _masks = masks;
+        _networks = networks;
+        _scanVersion = Version;
     }
 
     private const int HostIndexThreshold = 64;

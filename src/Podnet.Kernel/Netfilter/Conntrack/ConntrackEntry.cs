@@ -71,6 +71,10 @@ public sealed class ConntrackRef
     /// <summary>True for ICMP errors about this connection (ctstate RELATED).</summary>
     public bool Related { get; }
     internal bool Untracked { get; init; }
+    // the table's hash chain through this direction's tuple (for OriginalRef / ReplyRef of a confirmed entry)
+    internal ConntrackRef? HashNext;
+    internal int Hash;
+    internal bool Hashed;
 
     internal static readonly ConntrackRef Invalid = new(null, ConntrackDirection.Original, false);
     internal static readonly ConntrackRef NotTracked = new(null, ConntrackDirection.Original, false) { Untracked = true };

@@ -13,7 +13,11 @@ public sealed class ConntrackTable
     private const byte FlagFin = 0x01, FlagSyn = 0x02, FlagRst = 0x04, FlagAck = 0x10;
     private static readonly TimeSpan UdpStreamAfter = TimeSpan.FromSeconds(2);
 
-    private readonly Dictionary<ConntrackTuple, ConntrackEntry> _byTuple = new();
+    // The hash by tuple (nf_conntrack_hash): chains of the entries' direction refs, which double as the
+    // hash nodes (as nf_conntrack_tuple_hash lives inside nf_conn), so inserting and removing allocate
+    // nothing. A tuple maps to at most one entry: inserting one that is already there replaces it.
+    private ConntrackRef?[] _buckets = new ConntrackRef?[1024];
+    private int _hashed;
     // confirmed entries in creation order: an intrusive doubly linked list through the entries
     // (no per-entry node or side dictionary; the kernel keeps its lists in nf_conn too)
     private ConntrackEntry? _first, _last;
@@ -51,29 +55,78 @@ public sealed class ConntrackTable
         if (e.NextInTable is null) _last = e.PreviousInTable; else e.NextInTable.PreviousInTable = e.PreviousInTable;
         e.PreviousInTable = e.NextInTable = null;
         _count--;
-        Unhash(e.Original, e);
-        if (e.Reply != e.Original) Unhash(e.Reply, e);
+        Unhash(e.OriginalRef);
+        Unhash(e.ReplyRef);
     }
 
-    // removes the tuple's slot if it still points at e (one hash operation in the usual case)
-    private void Unhash(in ConntrackTuple t, ConntrackEntry e)
+    private void Hash(ConntrackRef node, in ConntrackTuple t)
     {
-        if (_byTuple.Remove(t, out var owner) && !ReferenceEquals(owner, e)) _byTuple[t] = owner;
+        int h = t.GetHashCode();
+        // a tuple already in the table now names the new entry (the old one stays listed until it goes)
+        var old = Lookup(t, h);
+        if (old is not null) Unhash(old);
+        if (_hashed >= _buckets.Length) Grow();
+        ref var head = ref _buckets[h & (_buckets.Length - 1)];
+        node.Hash = h;
+        node.HashNext = head;
+        node.Hashed = true;
+        head = node;
+        _hashed++;
+    }
+
+    private void Unhash(ConntrackRef node)
+    {
+        if (!node.Hashed) return;
+        ref var link = ref _buckets[node.Hash & (_buckets.Length - 1)];
+        while (link is not null && !ReferenceEquals(link, node)) link = ref link.HashNext;
+        if (link is not null) link = node.HashNext;
+        node.HashNext = null;
+        node.Hashed = false;
+        _hashed--;
+    }
+
+    private void Grow()
+    {
+        var old = _buckets;
+        var buckets = new ConntrackRef?[old.Length * 2];
+        int mask = buckets.Length - 1;
+        foreach (var chain in old)
+        {
+            for (var n = chain; n is not null;)
+            {
+                var next = n.HashNext;
+                ref var head = ref buckets[n.Hash & mask];
+                n.HashNext = head;
+                head = n;
+                n = next;
+            }
+        }
+        _buckets = buckets;
+    }
+
+    // the hash node (entry and direction) holding t, expired or not
+    private ConntrackRef? Lookup(in ConntrackTuple t, int h)
+    {
+        for (var n = _buckets[h & (_buckets.Length - 1)]; n is not null; n = n.HashNext)
+            if (n.Hash == h && n.Entry!.TupleOf(n.Direction) == t) return n;
+        return null;
     }
 
     /// <summary>True when a confirmed live entry already uses <paramref name="t"/> in either direction.</summary>
     public bool IsTaken(ConntrackTuple t, TimeSpan now) =>
-        _byTuple.TryGetValue(t, out var e) && e.Expires > now;
+        Lookup(t, t.GetHashCode()) is { } n && n.Entry!.Expires > now;
 
-    private ConntrackEntry? Find(in ConntrackTuple t, TimeSpan now)
+    // the live entry holding t (an expired one is removed on the way, as the kernel's lookup does)
+    private ConntrackRef? Find(in ConntrackTuple t, TimeSpan now)
     {
-        if (!_byTuple.TryGetValue(t, out var e)) return null;
-        if (e.Expires <= now)
+        var n = Lookup(t, t.GetHashCode());
+        if (n is null) return null;
+        if (n.Entry!.Expires <= now)
         {
-            Remove(e);
+            Remove(n.Entry);
             return null;
         }
-        return e;
+        return n;
     }
 
     /// <summary>
@@ -87,16 +140,18 @@ public sealed class ConntrackTable
         {
             // the error travels opposite to the packet it embeds: look up the inverted inner tuple
             var it = ConntrackTuple.Of(inner).Invert();
-            var ie = Find(it, now);
-            if (ie is null) return ConntrackRef.Invalid;
-            return ie.Original == it ? ie.RelatedOriginalRef : ie.RelatedReplyRef;
+            var inode = Find(it, now);
+            if (inode is null) return ConntrackRef.Invalid;
+            var ie = inode.Entry!;
+            return inode.Direction == ConntrackDirection.Original ? ie.RelatedOriginalRef : ie.RelatedReplyRef;
         }
 
         var t = ConntrackTuple.Of(p);
-        var e = Find(t, now);
-        if (e is not null)
+        var node = Find(t, now);
+        if (node is not null)
         {
-            var dir = e.Original == t ? ConntrackDirection.Original : ConntrackDirection.Reply;
+            var e = node.Entry!;
+            var dir = node.Direction;
             // a TCP SYN reusing a closed connection's tuple starts a new connection
             if (p.Protocol == Tcp && dir == ConntrackDirection.Original && (p.TcpFlags & (FlagSyn | FlagAck)) == FlagSyn
                 && e.TcpState is TcpConntrackState.TimeWait or TcpConntrackState.Close)
@@ -105,9 +160,9 @@ public sealed class ConntrackTable
                 return New(p, t, now);
             }
             if (!Update(e, dir, p, now)) return ConntrackRef.Invalid;
-            var r = dir == ConntrackDirection.Original ? e.OriginalRef : e.ReplyRef;
             if (dir == ConntrackDirection.Reply) e.SeenReply = true;
-            return r;
+            // the hash node is the entry's OriginalRef or ReplyRef: what the packet carries
+            return node;
         }
         return New(p, t, now);
     }
@@ -217,8 +272,8 @@ public sealed class ConntrackTable
             _sweepAt = Math.Max(4096, 2 * _count);
         }
         e.Confirmed = true;
-        _byTuple[e.Original] = e;
-        _byTuple[e.Reply] = e;
+        Hash(e.OriginalRef, e.Original);
+        if (e.Reply != e.Original) Hash(e.ReplyRef, e.Reply);
         e.InTable = true;
         e.PreviousInTable = _last;
         e.NextInTable = null;
@@ -230,11 +285,14 @@ public sealed class ConntrackTable
     /// <summary>Removes every entry (<c>conntrack -F</c>).</summary>
     public void Flush()
     {
-        _byTuple.Clear();
+        Array.Clear(_buckets);
+        _hashed = 0;
         for (var e = _first; e is not null;)
         {
             var next = e.NextInTable;
             e.InTable = false;
+            e.OriginalRef.Hashed = e.ReplyRef.Hashed = false;
+            e.OriginalRef.HashNext = e.ReplyRef.HashNext = null;
             e.PreviousInTable = e.NextInTable = null;
             e = next;
         }
