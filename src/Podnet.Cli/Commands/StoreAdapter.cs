@@ -1,5 +1,7 @@
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Store;
+using Podnet.Cluster.Api.Validation;
+using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
 
@@ -40,8 +42,9 @@ public sealed class StoreAdapter : IObjectStore
     }
 
     /// <inheritdoc />
-    public void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes)
+    public void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes, ClusterConfig config)
     {
+        store.ValidationContext = new ValidationContext { ServiceCidr = config.ServiceCidr, NodePortMin = config.NodePortMin, NodePortMax = config.NodePortMax };
         foreach (var obj in upserts)
         {
             _ = KindRegistry.For(obj) ?? throw new KubectlException($"error: no matches for kind \"{obj.Kind}\" in version \"{obj.ApiVersion}\"");

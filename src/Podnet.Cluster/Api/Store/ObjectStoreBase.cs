@@ -37,8 +37,8 @@ public abstract class ObjectStoreBase : IObjectStore
         _random = random ?? new Random();
     }
 
-    /// <summary>Validation settings used by Create/Update (service CIDR, node-port range).</summary>
-    public ValidationContext ValidationContext { get; init; } = ValidationContext.Default;
+    /// <summary>Validation settings used by Create/Update (service CIDR, node-port range): the cluster's own.</summary>
+    public ValidationContext ValidationContext { get; set; } = ValidationContext.Default;
 
     /// <summary>The backend's view inside one transaction.</summary>
     protected abstract class StoreTransaction
@@ -116,7 +116,30 @@ public abstract class ObjectStoreBase : IObjectStore
     public T WriteTransaction<T>(Func<IObjectWriter, T> body) => RunWrite(tx => body(new Writer(this, tx)));
 
     /// <inheritdoc />
-    public void WriteView(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(ResourceType Type, string Namespace, string Name)> deletes) =>
+    public void WriteView(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(ResourceType Type, string Namespace, string Name)> deletes)
+    {
+        // Defaulting and validation depend on nothing stored: do them on every core before taking the
+        // write lock. An object that fails is still reported where the sequential write reaches it.
+        var prepared = new KubeObject?[upserts.Count];
+        var failed = new Exception?[upserts.Count];
+        Parallel.For(0, upserts.Count, i =>
+        {
+            var obj = upserts[i];
+            if (obj.Metadata.Name.Length == 0 || (string.IsNullOrEmpty(obj.Metadata.ResourceVersion) && string.IsNullOrEmpty(obj.Metadata.Uid)))
+            {
+                return; // a generated name or uid is taken inside the transaction
+            }
+
+            try
+            {
+                prepared[i] = Prepare(obj);
+            }
+            catch (Exception e)
+            {
+                failed[i] = e; // thrown where the sequential write reaches this object, as before
+            }
+        });
+
         RunWrite(tx =>
         {
             foreach (var (type, ns, name) in deletes)
@@ -128,12 +151,18 @@ public abstract class ObjectStoreBase : IObjectStore
                 }
             }
 
-            foreach (var obj in upserts)
+            for (var i = 0; i < upserts.Count; i++)
             {
+                if (failed[i] is { } error)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
+                var obj = prepared[i] ?? upserts[i];
                 var type = TypeOf(obj);
                 if (string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
                 {
-                    CreateIn(tx, obj, fromView: true);
+                    CreateIn(tx, obj, prepared: prepared[i] is not null, fromView: true);
                 }
                 else if (!tx.Exists(type, obj.Namespace, obj.Name))
                 {
@@ -141,12 +170,13 @@ public abstract class ObjectStoreBase : IObjectStore
                 }
                 else
                 {
-                    UpdateIn(tx, obj);
+                    UpdateIn(tx, obj, prepared: prepared[i] is not null);
                 }
             }
 
             return 0;
         });
+    }
 
     /// <inheritdoc />
     public Event RecordEvent(Event ev) => RunWrite(tx => RecordEventIn(tx, ev));
