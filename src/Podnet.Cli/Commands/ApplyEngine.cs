@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Defaulting;
@@ -35,6 +38,9 @@ public sealed class ApplyEngine
     private readonly CliContext context;
     private readonly string? namespaceFlag;
     private readonly bool quiet;
+    // the apiserver's Service allocators, indexed once per apply (admitting each Service against a fresh
+    // index of every Service would be quadratic in a large multi-object apply)
+    private ServiceAllocator.Batch? allocator;
 
     /// <summary>Creates an engine; <paramref name="quiet"/> suppresses the per-object lines (in-memory reads).</summary>
     public ApplyEngine(ClusterSession session, CliContext context, string? namespaceFlag, bool quiet = false)
@@ -67,6 +73,7 @@ public sealed class ApplyEngine
         var objects = session.Objects;
         var config = session.Config;
         var now = context.Clock();
+        allocator = null;
         bool changed = false;
         foreach (var item in manifests.Items)
         {
@@ -176,7 +183,8 @@ public sealed class ApplyEngine
         }
         if (merged is Service svc)
         {
-            var admitted = ServiceAllocator.Admit(svc, objects, config, out var admissionError);
+            allocator ??= new ServiceAllocator.Batch(objects, config);
+            var admitted = allocator.Admit(svc, out var admissionError);
             if (admitted is null)
             {
                 error = admissionError;
@@ -274,21 +282,77 @@ public sealed class ApplyEngine
     /// </summary>
     public static string LastApplied(KubeObject manifest)
     {
-        var annotations = manifest.Metadata.Annotations.Where(kv => kv.Key != LastAppliedAnnotation).ToDictionary(kv => kv.Key, kv => kv.Value);
-        var clean = manifest with { Metadata = manifest.Metadata with { Annotations = annotations } };
-        var node = JsonNode.Parse(ApiBridge.ToCompactJson(clean))!;
-        if (node["metadata"] is JsonObject meta && meta["annotations"] is null)
+        var clean = manifest;
+        if (manifest.Metadata.Annotations.ContainsKey(LastAppliedAnnotation))
         {
-            meta["annotations"] = new JsonObject();
+            var annotations = manifest.Metadata.Annotations.Where(kv => kv.Key != LastAppliedAnnotation).ToDictionary(kv => kv.Key, kv => kv.Value);
+            clean = manifest with { Metadata = manifest.Metadata with { Annotations = annotations } };
         }
-        return Sorted(node)!.ToJsonString() + "\n";
+        using var doc = JsonDocument.Parse(KubeObjectCodec.EncodeUtf8(clean));
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteSorted(writer, doc.RootElement, topLevel: true);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
     }
 
-    private static JsonNode? Sorted(JsonNode? node) => node switch
+    // Writes an element with every object's keys in ordinal order (Go's map order); values are written as
+    // System.Text.Json writes them by default, so the text is what a sorted JsonNode's ToJsonString gives.
+    private static void WriteSorted(Utf8JsonWriter writer, JsonElement element, bool topLevel = false, bool metadata = false)
     {
-        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Sorted(kv.Value)))),
-        JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
-        null => null,
-        _ => node.DeepClone(),
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var properties = new List<JsonProperty>();
+                foreach (var p in element.EnumerateObject())
+                {
+                    properties.Add(p);
+                }
+                var hasAnnotations = false;
+                if (metadata)
+                {
+                    foreach (var p in properties)
+                    {
+                        hasAnnotations |= p.Name == "annotations" && p.Value.ValueKind != JsonValueKind.Null;
+                    }
+                    if (!hasAnnotations)
+                    {
+                        properties.RemoveAll(p => p.Name == "annotations"); // replaced by an empty map below
+                    }
+                }
+                properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                writer.WriteStartObject();
+                var annotationsWritten = hasAnnotations || !metadata;
+                foreach (var p in properties)
+                {
+                    if (!annotationsWritten && string.CompareOrdinal(p.Name, "annotations") > 0)
+                    {
+                        writer.WriteStartObject("annotations"); // kubectl leaves the emptied map in place
+                        writer.WriteEndObject();
+                        annotationsWritten = true;
+                    }
+                    writer.WritePropertyName(p.Name);
+                    WriteSorted(writer, p.Value, metadata: topLevel && p.Name == "metadata" && p.Value.ValueKind == JsonValueKind.Object);
+                }
+                if (!annotationsWritten)
+                {
+                    writer.WriteStartObject("annotations");
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteSorted(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
 }

@@ -109,7 +109,7 @@ public sealed class ClusterSession : IDisposable
         ControlPlane.Converge(set, config, context.Clock());
         try
         {
-            store.Write(set.All.ToList(), []);
+            store.Write(set.All.ToList(), [], config);
         }
         catch
         {
@@ -151,7 +151,7 @@ public sealed class ClusterSession : IDisposable
         var removed = objects.Removed;
         if (changed.Count > 0 || removed.Count > 0)
         {
-            store.Write(changed, removed);
+            store.Write(changed, removed, Config);
         }
         objects.ClearChanges();
     }

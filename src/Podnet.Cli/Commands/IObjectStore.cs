@@ -1,4 +1,5 @@
 using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
 
@@ -14,6 +15,9 @@ public interface IObjectStore : IDisposable
     /// <summary>Objects of one kind (all namespaces when <paramref name="ns"/> is null).</summary>
     IReadOnlyList<KubeObject> List(string kind, string? ns);
 
-    /// <summary>Writes <paramref name="upserts"/> and removes <paramref name="deletes"/> in one transaction.</summary>
-    void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes);
+    /// <summary>
+    /// Writes <paramref name="upserts"/> and removes <paramref name="deletes"/> in one transaction, validating
+    /// against the settings of <paramref name="config"/> (its Service CIDR and node-port range).
+    /// </summary>
+    void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes, ClusterConfig config);
 }

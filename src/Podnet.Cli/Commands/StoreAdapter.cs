@@ -1,24 +1,26 @@
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Store;
+using Podnet.Cluster.Api.Validation;
+using Podnet.Cluster.Controllers;
 
 namespace Podnet.Cli.Commands;
 
 /// <summary>
 /// The CLI's view of a cluster's SQLite store (<see cref="SqliteObjectStore"/>): reads by kind, and
-/// writes a converged difference in one transaction. Objects keep the UIDs the controllers gave them
-/// (owner references point at them), and updates carry the resourceVersion they were read at, so a
-/// concurrent writer is reported as a Conflict instead of being overwritten. Events are created
+/// writes a converged difference in one transaction (<see cref="ObjectStoreBase.WriteView"/>). Objects
+/// keep the UIDs the controllers gave them (owner references point at them), and updates carry the
+/// resourceVersion they were read at, so a concurrent writer is reported as a Conflict instead of being
+/// overwritten; so is a create of a key that another writer stored meanwhile. Events are created
 /// like other objects: the controllers' recorder already gives each one a unique name and records a
 /// repeated event only once.
 /// </summary>
 public sealed class StoreAdapter : IObjectStore
 {
     private readonly SqliteObjectStore store;
-    private string? nextUid;
 
     private StoreAdapter(string databasePath, Func<DateTimeOffset> clock)
     {
-        store = new SqliteObjectStore(databasePath, clock, () => nextUid ?? Guid.NewGuid().ToString());
+        store = new SqliteObjectStore(databasePath, clock);
     }
 
     /// <summary>Opens (creating if needed) the store at <paramref name="databasePath"/>.</summary>
@@ -40,46 +42,14 @@ public sealed class StoreAdapter : IObjectStore
     }
 
     /// <inheritdoc />
-    public void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes)
+    public void Write(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(string Kind, string Namespace, string Name)> deletes, ClusterConfig config)
     {
-        store.WriteTransaction(writer =>
+        store.ValidationContext = new ValidationContext { ServiceCidr = config.ServiceCidr, NodePortMin = config.NodePortMin, NodePortMax = config.NodePortMax };
+        foreach (var obj in upserts)
         {
-            foreach (var (kind, ns, name) in deletes)
-            {
-                var type = KindRegistry.Types.First(t => t.Kind == kind);
-                if (writer.Get(type, ns, name) is not null)
-                {
-                    writer.Delete(type, ns, name);
-                }
-            }
-            foreach (var obj in upserts)
-            {
-                var type = KindRegistry.For(obj) ?? throw new KubectlException($"error: no matches for kind \"{obj.Kind}\" in version \"{obj.ApiVersion}\"");
-                var existing = writer.Get(type, obj.Namespace, obj.Name);
-                if (existing is null)
-                {
-                    if (!string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
-                    {
-                        // it was read from the store and has been deleted since
-                        throw new ConflictException(type, obj.Name);
-                    }
-                    nextUid = obj.Metadata.Uid;
-                    try
-                    {
-                        writer.Create(obj);
-                    }
-                    finally
-                    {
-                        nextUid = null;
-                    }
-                }
-                else
-                {
-                    writer.Update(obj);
-                }
-            }
-            return 0;
-        });
+            _ = KindRegistry.For(obj) ?? throw new KubectlException($"error: no matches for kind \"{obj.Kind}\" in version \"{obj.ApiVersion}\"");
+        }
+        store.WriteView(upserts, deletes.Select(d => (KindRegistry.Types.First(t => t.Kind == d.Kind), d.Namespace, d.Name)).ToList());
     }
 
     /// <summary>Closes the database.</summary>

@@ -18,6 +18,10 @@ public static class ServiceAllocator
     /// object of the same name is the previous version). Returns the Service with its ClusterIP(s) and
     /// node ports filled in, or null with <paramref name="error"/> set.
     /// </summary>
+    /// <remarks>
+    /// This indexes every Service of <paramref name="objects"/> on each call; to admit many Services in a
+    /// row (a multi-object apply), keep one <see cref="Batch"/> instead, which gives the same results.
+    /// </remarks>
     public static Service? Admit(Service service, ObjectSet objects, ClusterConfig config, out string error) =>
         new Batch(objects, config).Admit(service, out error);
 
@@ -32,6 +36,8 @@ public static class ServiceAllocator
         private readonly Ipv4Cidr range;
         private readonly Dictionary<uint, string> ipOwners = [];
         private readonly Dictionary<int, string> portOwners = [];
+        // what each Service (namespace/name) holds, so that forgetting one does not scan every allocation
+        private readonly Dictionary<string, (List<uint> Ips, List<int> Ports)> held = new(StringComparer.Ordinal);
 
         /// <summary>Indexes the allocations of the Services in <paramref name="objects"/>.</summary>
         public Batch(ObjectSet objects, ClusterConfig config)
@@ -50,11 +56,22 @@ public static class ServiceAllocator
         private void Record(Service s)
         {
             var key = Key(s);
-            foreach (var a in s.Spec.ClusterIPs.Append(s.Spec.ClusterIP ?? ""))
+            if (!held.TryGetValue(key, out var mine))
             {
-                if (Ipv4Cidr.TryParseAddress(a, out var u))
+                mine = ([], []);
+                held[key] = mine;
+            }
+            if (s.Spec.ClusterIP is { } first && Ipv4Cidr.TryParseAddress(first, out var f))
+            {
+                ipOwners[f] = key;
+                mine.Ips.Add(f);
+            }
+            foreach (var a in s.Spec.ClusterIPs)
+            {
+                if (a != s.Spec.ClusterIP && Ipv4Cidr.TryParseAddress(a, out var u))
                 {
                     ipOwners[u] = key;
+                    mine.Ips.Add(u);
                 }
             }
             foreach (var p in s.Spec.Ports)
@@ -62,24 +79,36 @@ public static class ServiceAllocator
                 if (p.NodePort is { } np)
                 {
                     portOwners[np] = key;
+                    mine.Ports.Add(np);
                 }
             }
             if (s.Spec.HealthCheckNodePort is { } h)
             {
                 portOwners[h] = key;
+                mine.Ports.Add(h);
             }
         }
 
         private void Forget(Service s)
         {
             var key = Key(s);
-            foreach (var ip in ipOwners.Where(kv => kv.Value == key).Select(kv => kv.Key).ToList())
+            if (!held.Remove(key, out var mine))
             {
-                ipOwners.Remove(ip);
+                return;
             }
-            foreach (var port in portOwners.Where(kv => kv.Value == key).Select(kv => kv.Key).ToList())
+            foreach (var ip in mine.Ips)
             {
-                portOwners.Remove(port);
+                if (ipOwners.TryGetValue(ip, out var owner) && owner == key)
+                {
+                    ipOwners.Remove(ip);
+                }
+            }
+            foreach (var port in mine.Ports)
+            {
+                if (portOwners.TryGetValue(port, out var owner) && owner == key)
+                {
+                    portOwners.Remove(port);
+                }
             }
         }
 

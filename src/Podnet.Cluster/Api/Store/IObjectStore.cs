@@ -45,6 +45,15 @@ public interface IObjectStore : IDisposable
     /// </summary>
     IReadOnlyList<ApplyResult> Apply(IEnumerable<(KubeObject Object, string? Source)> objects, ApplyOptions? options = null);
 
+    /// <summary>
+    /// Writes what a client changed in its view of the store (objects it read, changed and created, and keys
+    /// it removed), in ONE transaction: removals first, then each object without a resourceVersion is
+    /// created keeping its uid (an object of that key stored since the view was read is a
+    /// <see cref="ConflictException"/>), and each object with one is updated (a stale resourceVersion, or an
+    /// object deleted since, is a <see cref="ConflictException"/>). Any error rolls back the whole write.
+    /// </summary>
+    void WriteView(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(ResourceType Type, string Namespace, string Name)> deletes);
+
     /// <summary>Records an event, aggregating repeats (same object, type, reason, message) into count and lastTimestamp as the event recorder does.</summary>
     Event RecordEvent(Event ev);
 
@@ -63,6 +72,9 @@ public interface IObjectWriter
 {
     /// <summary>Gets an object as seen inside the transaction.</summary>
     KubeObject? Get(ResourceType type, string ns, string name);
+
+    /// <summary>Whether an object exists, as seen inside the transaction (cheaper than <see cref="Get"/>: nothing is decoded).</summary>
+    bool Exists(ResourceType type, string ns, string name);
 
     /// <summary>Lists objects as seen inside the transaction.</summary>
     IReadOnlyList<KubeObject> List(ResourceType type, string? ns = null, LabelQuery? selector = null);

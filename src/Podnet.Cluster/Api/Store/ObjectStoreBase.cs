@@ -37,8 +37,8 @@ public abstract class ObjectStoreBase : IObjectStore
         _random = random ?? new Random();
     }
 
-    /// <summary>Validation settings used by Create/Update (service CIDR, node-port range).</summary>
-    public ValidationContext ValidationContext { get; init; } = ValidationContext.Default;
+    /// <summary>Validation settings used by Create/Update (service CIDR, node-port range): the cluster's own.</summary>
+    public ValidationContext ValidationContext { get; set; } = ValidationContext.Default;
 
     /// <summary>The backend's view inside one transaction.</summary>
     protected abstract class StoreTransaction
@@ -46,11 +46,29 @@ public abstract class ObjectStoreBase : IObjectStore
         /// <summary>Gets an object.</summary>
         public abstract KubeObject? Get(ResourceType type, string ns, string name);
 
+        /// <summary>Whether an object exists (backends answer without decoding it).</summary>
+        public virtual bool Exists(ResourceType type, string ns, string name) => Get(type, ns, name) is not null;
+
         /// <summary>Lists objects of a type (ns null = all), ordered by namespace then name.</summary>
         public abstract IEnumerable<KubeObject> List(ResourceType type, string? ns);
 
         /// <summary>Inserts or replaces an object (its metadata is final).</summary>
         public abstract void Put(ResourceType type, KubeObject obj);
+
+        /// <summary>
+        /// Inserts an object that the writer's view says is new (its metadata is final). When the key exists,
+        /// now or by the time a buffering backend writes the row, the transaction fails with a
+        /// <see cref="ConflictException"/>: the writer's view was stale.
+        /// </summary>
+        public virtual void Insert(ResourceType type, KubeObject obj)
+        {
+            if (Exists(type, obj.Namespace, obj.Name))
+            {
+                throw new ConflictException(type, obj.Name);
+            }
+
+            Put(type, obj);
+        }
 
         /// <summary>Removes an object.</summary>
         public abstract void Remove(ResourceType type, string ns, string name);
@@ -98,6 +116,69 @@ public abstract class ObjectStoreBase : IObjectStore
     public T WriteTransaction<T>(Func<IObjectWriter, T> body) => RunWrite(tx => body(new Writer(this, tx)));
 
     /// <inheritdoc />
+    public void WriteView(IReadOnlyList<KubeObject> upserts, IReadOnlyList<(ResourceType Type, string Namespace, string Name)> deletes)
+    {
+        // Defaulting and validation depend on nothing stored: do them on every core before taking the
+        // write lock. An object that fails is still reported where the sequential write reaches it.
+        var prepared = new KubeObject?[upserts.Count];
+        var failed = new Exception?[upserts.Count];
+        Parallel.For(0, upserts.Count, i =>
+        {
+            var obj = upserts[i];
+            if (obj.Metadata.Name.Length == 0 || (string.IsNullOrEmpty(obj.Metadata.ResourceVersion) && string.IsNullOrEmpty(obj.Metadata.Uid)))
+            {
+                return; // a generated name or uid is taken inside the transaction
+            }
+
+            try
+            {
+                prepared[i] = Prepare(obj);
+            }
+            catch (Exception e)
+            {
+                failed[i] = e; // thrown where the sequential write reaches this object, as before
+            }
+        });
+
+        RunWrite(tx =>
+        {
+            foreach (var (type, ns, name) in deletes)
+            {
+                var key = type.Namespaced ? ns : "";
+                if (tx.Exists(type, key, name))
+                {
+                    DeleteIn(tx, type, key, name);
+                }
+            }
+
+            for (var i = 0; i < upserts.Count; i++)
+            {
+                if (failed[i] is { } error)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                }
+
+                var obj = prepared[i] ?? upserts[i];
+                var type = TypeOf(obj);
+                if (string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
+                {
+                    CreateIn(tx, obj, prepared: prepared[i] is not null, fromView: true);
+                }
+                else if (!tx.Exists(type, obj.Namespace, obj.Name))
+                {
+                    throw new ConflictException(type, obj.Name); // read from the store and deleted since
+                }
+                else
+                {
+                    UpdateIn(tx, obj, prepared: prepared[i] is not null);
+                }
+            }
+
+            return 0;
+        });
+    }
+
+    /// <inheritdoc />
     public Event RecordEvent(Event ev) => RunWrite(tx => RecordEventIn(tx, ev));
 
     /// <inheritdoc />
@@ -118,6 +199,8 @@ public abstract class ObjectStoreBase : IObjectStore
     private sealed class Writer(ObjectStoreBase store, StoreTransaction tx) : IObjectWriter
     {
         public KubeObject? Get(ResourceType type, string ns, string name) => tx.Get(type, type.Namespaced ? ns : "", name);
+
+        public bool Exists(ResourceType type, string ns, string name) => tx.Exists(type, type.Namespaced ? ns : "", name);
 
         public IReadOnlyList<KubeObject> List(ResourceType type, string? ns = null, LabelQuery? selector = null) =>
             Filter(tx.List(type, type.Namespaced ? ns : null), selector);
@@ -152,14 +235,14 @@ public abstract class ObjectStoreBase : IObjectStore
         return prefix + new string(chars);
     }
 
-    private KubeObject CreateIn(StoreTransaction tx, KubeObject obj, bool prepared = false)
+    private KubeObject CreateIn(StoreTransaction tx, KubeObject obj, bool prepared = false, bool fromView = false)
     {
         if (obj.Metadata.Name.Length == 0 && !string.IsNullOrEmpty(obj.Metadata.GenerateName))
         {
             obj = obj with { Metadata = obj.Metadata with { Name = GenerateName(obj.Metadata.GenerateName) } };
         }
 
-        var uid = _newUid();
+        var uid = fromView && !string.IsNullOrEmpty(obj.Metadata.Uid) ? obj.Metadata.Uid : _newUid();
         obj = obj with { Metadata = obj.Metadata with { Uid = uid } };
         if (!prepared)
         {
@@ -167,7 +250,7 @@ public abstract class ObjectStoreBase : IObjectStore
         }
 
         var rt = TypeOf(obj);
-        if (tx.Get(rt, obj.Namespace, obj.Name) is not null)
+        if (!fromView && tx.Exists(rt, obj.Namespace, obj.Name))
         {
             throw new AlreadyExistsException(rt, obj.Name);
         }
@@ -184,7 +267,15 @@ public abstract class ObjectStoreBase : IObjectStore
                 DeletionTimestamp = null,
             },
         };
-        tx.Put(rt, stored);
+        if (fromView)
+        {
+            tx.Insert(rt, stored);
+        }
+        else
+        {
+            tx.Put(rt, stored);
+        }
+
         return stored;
     }
 

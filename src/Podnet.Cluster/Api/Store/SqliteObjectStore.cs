@@ -2,21 +2,46 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
+using SQLitePCL;
 
 namespace Podnet.Cluster.Api.Store;
 
 /// <summary>
-/// The persistent store: one SQLite database per cluster (etcd's role). Objects are rows keyed by
-/// (resource, namespace, name) holding the object's JSON; a one-row table holds the revision counter.
-/// WAL journal, a busy timeout so that concurrent CLI invocations wait rather than fail, and every write
-/// is one <c>BEGIN IMMEDIATE</c> transaction, so a killed process leaves all or nothing of it.
+/// The persistent store: one SQLite database per cluster (etcd's role). Objects are rows of an ordinary
+/// (rowid) table holding the object's JSON, found through a unique index on (resource, namespace, name);
+/// a one-row table holds the revision counter. WAL journal, a busy timeout so that concurrent CLI
+/// invocations wait rather than fail, and every write is one <c>BEGIN IMMEDIATE</c> transaction, so a
+/// killed process leaves all or nothing of it. Inside a write transaction the objects put are encoded
+/// to JSON on the thread pool, a buffer at a time, while the caller goes on; the rows are written in put
+/// order before anything lists the table and before the commit.
 /// </summary>
+/// <remarks>
+/// Schema version 2 (<c>PRAGMA user_version</c>). Databases written by version 1 (the objects keyed
+/// by a <c>WITHOUT ROWID</c> primary key, which SQLite advises against for rows as large as objects' JSON)
+/// are migrated in one transaction the first time they are opened.
+/// </remarks>
 public sealed class SqliteObjectStore : ObjectStoreBase
 {
+    /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>).</summary>
+    public const int SchemaVersion = 2;
+
+    private const string ObjectsTable = """
+        CREATE TABLE objects (
+          id INTEGER PRIMARY KEY,
+          resource TEXT NOT NULL,
+          namespace TEXT NOT NULL,
+          name TEXT NOT NULL,
+          uid TEXT NOT NULL,
+          resource_version INTEGER NOT NULL,
+          body BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX objects_key ON objects (resource, namespace, name);
+        """;
+
     private readonly SqliteConnection _conn;
     private readonly object _gate = new();
 
-    /// <summary>Opens (creating if needed) the database at <paramref name="path"/>.</summary>
+    /// <summary>Opens (creating if needed, migrating a version-1 database) the database at <paramref name="path"/>.</summary>
     public SqliteObjectStore(string path, Func<DateTimeOffset>? clock = null, Func<string>? newUid = null, Random? random = null)
         : base(clock, newUid, random)
     {
@@ -37,25 +62,54 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         _conn = new SqliteConnection(cs);
         _conn.Open();
         Exec("PRAGMA busy_timeout=60000;");
+        // 8 KiB pages hold several objects each (a pod's JSON is 2-3 KiB); this only takes effect on a new file.
+        Exec("PRAGMA page_size=8192;");
         Exec("PRAGMA journal_mode=WAL;");
         Exec("PRAGMA synchronous=NORMAL;");
-        using var tx = _conn.BeginTransaction();
+        // up to 128 MiB of page cache (allocated only as used), so that a large write's index pages stay in memory
+        Exec("PRAGMA cache_size=-131072;");
+        if (Convert.ToInt64(Scalar("PRAGMA user_version", null), CultureInfo.InvariantCulture) == SchemaVersion)
+        {
+            return; // set up already: opening takes no write lock (a long apply elsewhere does not hold up a read)
+        }
+
+        using var tx = _conn.BeginTransaction(deferred: false);
+        var version = Convert.ToInt64(Scalar("PRAGMA user_version", tx), CultureInfo.InvariantCulture);
+        var objectsSql = Scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'objects'", tx) as string;
+        if (objectsSql is null)
+        {
+            Exec(ObjectsTable, tx);
+        }
+        else if (objectsSql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+        {
+            // version 1: copy the rows into the rowid table in key order, then drop the old table
+            Exec("ALTER TABLE objects RENAME TO objects_v1;", tx);
+            Exec(ObjectsTable, tx);
+            Exec("""
+                INSERT INTO objects (resource, namespace, name, uid, resource_version, body)
+                  SELECT resource, namespace, name, uid, resource_version, body FROM objects_v1 ORDER BY resource, namespace, name;
+                DROP TABLE objects_v1;
+                """, tx);
+        }
+
         Exec("""
-            CREATE TABLE IF NOT EXISTS objects (
-              resource TEXT NOT NULL,
-              namespace TEXT NOT NULL,
-              name TEXT NOT NULL,
-              uid TEXT NOT NULL,
-              resource_version INTEGER NOT NULL,
-              body BLOB NOT NULL,
-              PRIMARY KEY (resource, namespace, name)
-            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
             INSERT OR IGNORE INTO revision (id, value) VALUES (1, 0);
             CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             """, tx);
+        if (version < SchemaVersion)
+        {
+            Exec($"PRAGMA user_version={SchemaVersion};", tx);
+        }
+
         tx.Commit();
     }
+
+    /// <summary>
+    /// How many objects a write transaction buffers before handing them to a background encoder
+    /// (bounds the memory a large write holds in encoded JSON).
+    /// </summary>
+    public int WriteBufferSize { get; init; } = 2048;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -119,6 +173,14 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }
     }
 
+    private object? Scalar(string sql, SqliteTransaction? tx)
+    {
+        using var cmd = _conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
     private void Exec(string sql, SqliteTransaction? tx = null)
     {
         using var cmd = _conn.CreateCommand();
@@ -133,7 +195,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         lock (_gate)
         {
             using var sqlTx = _conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            using var tx = new Tx(_conn, sqlTx);
+            using var tx = new Tx(_conn, sqlTx, WriteBufferSize);
             var result = body(tx);
             tx.Flush();
             sqlTx.Commit();
@@ -147,7 +209,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         lock (_gate)
         {
             using var sqlTx = _conn.BeginTransaction(deferred: true);
-            using var tx = new Tx(_conn, sqlTx);
+            using var tx = new Tx(_conn, sqlTx, int.MaxValue);
             var result = body(tx);
             sqlTx.Commit();
             return result;
@@ -158,49 +220,113 @@ public sealed class SqliteObjectStore : ObjectStoreBase
     {
         private readonly SqliteConnection _conn;
         private readonly SqliteTransaction _tx;
-        private readonly SqliteCommand _get;
-        private readonly SqliteCommand _put;
-        private readonly SqliteCommand _remove;
+        private readonly int _bufferSize;
+        private readonly sqlite3 _db;
+        private sqlite3_stmt? _get;
+        private sqlite3_stmt? _exists;
+        private sqlite3_stmt? _put;
+        private sqlite3_stmt? _insert;
+        private sqlite3_stmt? _remove;
         private long? _revision;
         private bool _revisionDirty;
 
-        public Tx(SqliteConnection conn, SqliteTransaction tx)
+        // Objects put but not yet written: the chunk being filled, and the one being encoded in the background.
+        private PutChunk _pending = new();
+        private PutChunk? _encoding;
+        private Task<byte[][]>? _encoded;
+
+        public Tx(SqliteConnection conn, SqliteTransaction tx, int bufferSize)
         {
             _conn = conn;
             _tx = tx;
-            _get = Command("SELECT body FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", "$r", "$ns", "$n");
-            _put = Command(
-                "INSERT INTO objects (resource, namespace, name, uid, resource_version, body) VALUES ($r, $ns, $n, $uid, $rv, $body) " +
-                "ON CONFLICT(resource, namespace, name) DO UPDATE SET uid = excluded.uid, resource_version = excluded.resource_version, body = excluded.body",
-                "$r", "$ns", "$n", "$uid", "$rv", "$body");
-            _remove = Command("DELETE FROM objects WHERE resource = $r AND namespace = $ns AND name = $n", "$r", "$ns", "$n");
+            _bufferSize = bufferSize;
+            _db = conn.Handle!;
         }
 
-        private SqliteCommand Command(string sql, params string[] parameters)
+        private sqlite3_stmt Statement(ref sqlite3_stmt? stmt, string sql)
         {
-            var cmd = _conn.CreateCommand();
-            cmd.Transaction = _tx;
-            cmd.CommandText = sql;
-            foreach (var p in parameters)
+            if (stmt is null)
             {
-                cmd.Parameters.Add(new SqliteParameter(p, null));
+                Check(raw.sqlite3_prepare_v2(_db, sql, out var prepared));
+                stmt = prepared;
             }
 
-            cmd.Prepare();
-            return cmd;
+            return stmt;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+        }
+
+        private void BindKey(sqlite3_stmt stmt, string resource, string ns, string name)
+        {
+            Check(raw.sqlite3_bind_text(stmt, 1, resource));
+            Check(raw.sqlite3_bind_text(stmt, 2, ns));
+            Check(raw.sqlite3_bind_text(stmt, 3, name));
         }
 
         public override KubeObject? Get(ResourceType type, string ns, string name)
         {
-            _get.Parameters["$r"].Value = type.QualifiedPlural;
-            _get.Parameters["$ns"].Value = ns;
-            _get.Parameters["$n"].Value = name;
-            using var reader = _get.ExecuteReader();
-            return reader.Read() ? KubeObjectCodec.Decode((byte[])reader.GetValue(0), type) : null;
+            if (Buffered(type, ns, name, out var buffered))
+            {
+                return buffered;
+            }
+
+            var stmt = Statement(ref _get, "SELECT body FROM objects WHERE resource = ?1 AND namespace = ?2 AND name = ?3");
+            try
+            {
+                BindKey(stmt, type.QualifiedPlural, ns, name);
+                var rc = raw.sqlite3_step(stmt);
+                Check(rc);
+                return rc == raw.SQLITE_ROW ? KubeObjectCodec.Decode(raw.sqlite3_column_blob(stmt, 0), type) : null;
+            }
+            finally
+            {
+                raw.sqlite3_reset(stmt);
+            }
+        }
+
+        public override bool Exists(ResourceType type, string ns, string name)
+        {
+            if (Buffered(type, ns, name, out var buffered))
+            {
+                return buffered is not null;
+            }
+
+            var stmt = Statement(ref _exists, "SELECT 1 FROM objects WHERE resource = ?1 AND namespace = ?2 AND name = ?3");
+            try
+            {
+                BindKey(stmt, type.QualifiedPlural, ns, name);
+                var rc = raw.sqlite3_step(stmt);
+                Check(rc);
+                return rc == raw.SQLITE_ROW;
+            }
+            finally
+            {
+                raw.sqlite3_reset(stmt);
+            }
+        }
+
+        // The newest buffered version of a key, if any (a buffered removal is never kept: removes write through).
+        private bool Buffered(ResourceType type, string ns, string name, out KubeObject? obj)
+        {
+            var key = (type.QualifiedPlural, ns, name);
+            if (_pending.TryGet(key, out obj) || (_encoding is not null && _encoding.TryGet(key, out obj)))
+            {
+                return true;
+            }
+
+            obj = null;
+            return false;
         }
 
         public override IEnumerable<KubeObject> List(ResourceType type, string? ns)
         {
+            WriteBuffered();
             using var cmd = _conn.CreateCommand();
             cmd.Transaction = _tx;
             cmd.CommandText = ns is null
@@ -238,23 +364,46 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             return objects;
         }
 
-        public override void Put(ResourceType type, KubeObject obj)
+        public override void Put(ResourceType type, KubeObject obj) => Buffer(type, obj, isNew: false);
+
+        public override void Insert(ResourceType type, KubeObject obj)
         {
-            _put.Parameters["$r"].Value = type.QualifiedPlural;
-            _put.Parameters["$ns"].Value = obj.Namespace;
-            _put.Parameters["$n"].Value = obj.Name;
-            _put.Parameters["$uid"].Value = obj.Metadata.Uid ?? "";
-            _put.Parameters["$rv"].Value = long.Parse(obj.Metadata.ResourceVersion ?? "0", CultureInfo.InvariantCulture);
-            _put.Parameters["$body"].Value = KubeObjectCodec.EncodeUtf8(obj);
-            _put.ExecuteNonQuery();
+            if (Buffered(type, obj.Namespace, obj.Name, out var buffered) && buffered is not null)
+            {
+                throw new ConflictException(type, obj.Name);
+            }
+
+            Buffer(type, obj, isNew: true); // a key stored before this transaction fails when the row is written
+        }
+
+        private void Buffer(ResourceType type, KubeObject obj, bool isNew)
+        {
+            _pending.Add(type, obj, isNew);
+            if (_pending.Count >= _bufferSize)
+            {
+                // write the chunk encoded meanwhile, then encode this one in the background
+                WriteEncoding();
+                var chunk = _pending;
+                _pending = new PutChunk();
+                _encoding = chunk;
+                _encoded = Task.Run(chunk.Encode);
+            }
         }
 
         public override void Remove(ResourceType type, string ns, string name)
         {
-            _remove.Parameters["$r"].Value = type.QualifiedPlural;
-            _remove.Parameters["$ns"].Value = ns;
-            _remove.Parameters["$n"].Value = name;
-            _remove.ExecuteNonQuery();
+            WriteEncoding(); // a buffered put of this key must not land after the delete
+            _pending.Forget((type.QualifiedPlural, ns, name));
+            var stmt = Statement(ref _remove, "DELETE FROM objects WHERE resource = ?1 AND namespace = ?2 AND name = ?3");
+            try
+            {
+                BindKey(stmt, type.QualifiedPlural, ns, name);
+                Check(raw.sqlite3_step(stmt));
+            }
+            finally
+            {
+                raw.sqlite3_reset(stmt);
+            }
         }
 
         public override long NextRevision()
@@ -272,8 +421,71 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             return _revision.Value;
         }
 
+        // Writes the chunk being encoded in the background, if any.
+        private void WriteEncoding()
+        {
+            if (_encoding is null)
+            {
+                return;
+            }
+
+            var bodies = _encoded!.GetAwaiter().GetResult();
+            var chunk = _encoding;
+            _encoding = null;
+            _encoded = null;
+            WriteRows(chunk, bodies);
+        }
+
+        // Writes every buffered put, in put order.
+        private void WriteBuffered()
+        {
+            WriteEncoding();
+            if (_pending.Count > 0)
+            {
+                var chunk = _pending;
+                _pending = new PutChunk();
+                WriteRows(chunk, chunk.Encode());
+            }
+        }
+
+        private void WriteRows(PutChunk chunk, byte[][] bodies)
+        {
+            const string insert = "INSERT INTO objects (resource, namespace, name, uid, resource_version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+            for (var i = 0; i < chunk.Items.Count; i++)
+            {
+                var (type, obj, isNew) = chunk.Items[i];
+                if (obj is null)
+                {
+                    continue; // replaced by a later put of the same key in this chunk
+                }
+
+                var stmt = isNew
+                    ? Statement(ref _insert, insert)
+                    : Statement(ref _put, insert + " ON CONFLICT (resource, namespace, name) DO UPDATE SET uid = excluded.uid, resource_version = excluded.resource_version, body = excluded.body");
+                try
+                {
+                    BindKey(stmt, type.QualifiedPlural, obj.Namespace, obj.Name);
+                    Check(raw.sqlite3_bind_text(stmt, 4, obj.Metadata.Uid ?? ""));
+                    Check(raw.sqlite3_bind_int64(stmt, 5, long.Parse(obj.Metadata.ResourceVersion ?? "0", CultureInfo.InvariantCulture)));
+                    Check(raw.sqlite3_bind_blob(stmt, 6, bodies[i]));
+                    var rc = raw.sqlite3_step(stmt);
+                    if (isNew && (rc & 0xFF) == raw.SQLITE_CONSTRAINT)
+                    {
+                        throw new ConflictException(type, obj.Name); // stored by another writer since the view was read
+                    }
+
+                    Check(rc);
+                }
+                finally
+                {
+                    raw.sqlite3_reset(stmt);
+                }
+            }
+        }
+
         public void Flush()
         {
+            WriteBuffered();
             if (_revisionDirty)
             {
                 using var cmd = _conn.CreateCommand();
@@ -286,9 +498,76 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
         public void Dispose()
         {
-            _get.Dispose();
-            _put.Dispose();
-            _remove.Dispose();
+            try
+            {
+                _encoded?.Wait(); // a failed transaction: let the encoder finish before the statements go
+            }
+            catch (AggregateException)
+            {
+                // the transaction is rolled back; the encoder's error (if any) was not what failed it
+            }
+
+            _get?.Dispose();
+            _exists?.Dispose();
+            _put?.Dispose();
+            _insert?.Dispose();
+            _remove?.Dispose();
+        }
+    }
+
+    /// <summary>Objects put in a write transaction and not yet written, in put order (a later put of a key replaces the earlier).</summary>
+    private sealed class PutChunk
+    {
+        private readonly Dictionary<(string Resource, string Ns, string Name), int> _index = [];
+
+        public List<(ResourceType Type, KubeObject? Object, bool IsNew)> Items { get; } = [];
+
+        public int Count => Items.Count;
+
+        public void Add(ResourceType type, KubeObject obj, bool isNew)
+        {
+            var key = (type.QualifiedPlural, obj.Namespace, obj.Name);
+            if (_index.TryGetValue(key, out var previous))
+            {
+                isNew &= Items[previous].IsNew; // still a new row if this transaction inserted it
+                Items[previous] = (type, null, false);
+            }
+
+            _index[key] = Items.Count;
+            Items.Add((type, obj, isNew));
+        }
+
+        public bool TryGet((string, string, string) key, out KubeObject? obj)
+        {
+            if (_index.TryGetValue(key, out var i))
+            {
+                obj = Items[i].Object;
+                return true;
+            }
+
+            obj = null;
+            return false;
+        }
+
+        public void Forget((string, string, string) key)
+        {
+            if (_index.Remove(key, out var i))
+            {
+                Items[i] = (Items[i].Type, null, false);
+            }
+        }
+
+        public byte[][] Encode()
+        {
+            var bodies = new byte[Items.Count][];
+            Parallel.For(0, Items.Count, i =>
+            {
+                if (Items[i].Object is { } obj)
+                {
+                    bodies[i] = KubeObjectCodec.EncodeUtf8(obj);
+                }
+            });
+            return bodies;
         }
     }
 }

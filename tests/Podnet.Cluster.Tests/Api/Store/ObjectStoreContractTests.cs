@@ -150,6 +150,58 @@ public abstract class ObjectStoreContractTests : IDisposable
         var e = Assert.Throws<NotFoundException>(() => Store.Delete(Svc, "shop", "web"));
         Assert.Equal("Error from server (NotFound): services \"web\" not found", e.KubectlLine);
     }
+
+    private static ConfigMap Cm(string name, string? uid = null, string? rv = null, string value = "1") => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = "default", Uid = uid, ResourceVersion = rv },
+        Data = new Dictionary<string, string> { ["v"] = value },
+    };
+
+    private static readonly ResourceType CmType = KindRegistry.ForType(typeof(ConfigMap));
+
+    [Fact]
+    public void Write_view_creates_keeping_uids_and_updates_by_resource_version()
+    {
+        Store.Apply(Manifests.Read("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n"));
+        Store.WriteView([Cm("a", uid: "uid-a"), Cm("b", uid: "uid-b")], []);
+        var a = Store.Get(CmType, "default", "a")!;
+        Assert.Equal("uid-a", a.Metadata.Uid);
+        Assert.False(string.IsNullOrEmpty(a.Metadata.ResourceVersion));
+
+        Store.WriteView([((ConfigMap)a) with { Data = new Dictionary<string, string> { ["v"] = "2" } }], [(CmType, "default", "b")]);
+        var a2 = (ConfigMap)Store.Get(CmType, "default", "a")!;
+        Assert.Equal("2", a2.Data["v"]);
+        Assert.Equal("uid-a", a2.Metadata.Uid);
+        Assert.True(long.Parse(a2.Metadata.ResourceVersion!) > long.Parse(a.Metadata.ResourceVersion!));
+        Assert.Null(Store.Get(CmType, "default", "b"));
+    }
+
+    [Fact]
+    public void Write_view_from_a_stale_view_is_a_conflict_and_writes_nothing()
+    {
+        Store.Apply(Manifests.Read("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n"));
+        Store.WriteView([Cm("a")], []);
+        var a = Store.Get(CmType, "default", "a")!;
+        var revision = Store.Revision;
+
+        // created by someone else since this view was read
+        var created = Assert.Throws<ConflictException>(() => Store.WriteView([Cm("fresh"), Cm("a")], []));
+        Assert.Equal("Error from server (Conflict): Operation cannot be fulfilled on configmaps \"a\": the object has been modified; please apply your changes to the latest version and try again", created.KubectlLine);
+
+        // changed by someone else since it was read
+        Store.Update(((ConfigMap)a) with { Data = new Dictionary<string, string> { ["v"] = "other" } });
+        revision = Store.Revision;
+        Assert.Throws<ConflictException>(() => Store.WriteView([Cm("fresh2"), ((ConfigMap)a) with { Data = new Dictionary<string, string> { ["v"] = "mine" } }], []));
+
+        // deleted by someone else since it was read
+        var current = Store.Get(CmType, "default", "a")!;
+        Store.Delete(CmType, "default", "a");
+        revision = Store.Revision;
+        Assert.Throws<ConflictException>(() => Store.WriteView([Cm("fresh3"), current], []));
+
+        Assert.Equal(revision, Store.Revision);
+        Assert.Empty(Store.List(CmType, "default"));
+    }
 }
 
 public sealed class MemoryObjectStoreTests : ObjectStoreContractTests
