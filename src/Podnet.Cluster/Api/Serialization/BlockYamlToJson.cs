@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -19,6 +20,10 @@ namespace Podnet.Cluster.Api.Serialization;
 /// returns false and the caller uses <see cref="YamlToJson"/>, which then also gives the error messages.
 /// </para>
 /// </summary>
+/// <remarks>
+/// The hot methods are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: a CLI run reads a file once, and
+/// tiered compilation would run them unoptimized (and instrumented) for most of a 26,000-document load.
+/// </remarks>
 internal sealed class BlockYamlToJson
 {
     private const int MaxDepth = 64;
@@ -73,6 +78,7 @@ internal sealed class BlockYamlToJson
     /// root is a block mapping. Returns false, with nothing usable written, when the document is outside the
     /// subset; <see cref="YamlToJson.ParseDocuments"/> must then be used.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryConvert(string text)
     {
         _buffer.ResetWrittenCount();
@@ -112,6 +118,7 @@ internal sealed class BlockYamlToJson
         (c >= '\u00A0' && c <= '\uD7FF' && c != '\u2028' && c != '\u2029') ||
         (c >= '\uE000' && c <= '\uFFFD' && c != '\uFEFF');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SplitLines()
     {
         var s = _s;
@@ -126,9 +133,13 @@ internal sealed class BlockYamlToJson
             }
 
             bad += from;
-            if (!IsAcceptedChar(s[bad]))
+            if (s[bad] == '\r' && bad + 1 < s.Length && s[bad + 1] == '\n')
             {
-                return false; // tabs, CR, NEL, LS/PS, BOM, control characters, surrogates: YamlDotNet decides
+                // CR LF ends a line as LF does (YamlDotNet reads it as one break)
+            }
+            else if (!IsAcceptedChar(s[bad]))
+            {
+                return false; // tabs, a lone CR, NEL, LS/PS, BOM, control characters, surrogates: YamlDotNet decides
             }
 
             from = bad + 1;
@@ -140,6 +151,11 @@ internal sealed class BlockYamlToJson
         {
             var nl = span[pos..].IndexOf('\n');
             var end = nl < 0 ? s.Length : pos + nl;
+            var lineEnd = end;
+            if (nl >= 0 && end > pos && s[end - 1] == '\r')
+            {
+                end--;
+            }
             if (_count == _start.Length)
             {
                 Array.Resize(ref _start, _count * 2);
@@ -188,7 +204,7 @@ internal sealed class BlockYamlToJson
                 break;
             }
 
-            pos = end + 1;
+            pos = lineEnd + 1;
         }
 
         _endsWithBreak = s.Length > 0 && s[^1] == '\n';
@@ -197,6 +213,7 @@ internal sealed class BlockYamlToJson
 
     private bool HasBreak(int line) => line < _count - 1 || _endsWithBreak;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NextContent(int line)
     {
         while (line < _count && _kind[line] != LineContent)
@@ -234,6 +251,7 @@ internal sealed class BlockYamlToJson
         _s[p] == '-' && (p + 1 == _end[line] || _s[p + 1] == ' ');
 
     /// <summary>A block mapping whose keys are at column <paramref name="col"/>; the first key starts at <paramref name="p"/> on line <c>_li</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseMapping(int col, int p, bool root)
     {
         if (++_depth > MaxDepth)
@@ -308,6 +326,7 @@ internal sealed class BlockYamlToJson
     }
 
     /// <summary>A block sequence whose dashes are at column <paramref name="col"/>; the first dash is at <paramref name="p"/> on line <c>_li</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseSequence(int col, int p, bool indentless)
     {
         if (++_depth > MaxDepth)
@@ -359,6 +378,7 @@ internal sealed class BlockYamlToJson
     /// The node after a mapping key's <c>:</c> or a sequence's <c>-</c> (at <paramref name="p"/> on <paramref name="line"/>);
     /// <paramref name="col"/> is the column of that key or dash. Leaves <c>_li</c> on the first line not consumed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseValueAfterIndicator(int col, int line, int p, bool mappingValue)
     {
         var s = _s;
@@ -495,6 +515,7 @@ internal sealed class BlockYamlToJson
     }
 
     /// <summary>After a scalar or flow node that ended on its line: no continuation line may follow deeper than the owner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool EndOfInlineValue(int line, int col)
     {
         _li = line + 1;
@@ -537,6 +558,7 @@ internal sealed class BlockYamlToJson
     /// A simple key at <paramref name="p"/>: a plain or quoted (escape-free) scalar on one line followed by
     /// <c>:</c> and a space or the line end. Gives the key's text span and the position after the colon.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryScanKey(int p, int end, out int keyStart, out int keyLength, out int afterColon)
     {
         var s = _s;
@@ -616,6 +638,7 @@ internal sealed class BlockYamlToJson
     /// A quoted scalar that closes on its line. <paramref name="raw"/> is true when its text is the span between
     /// the quotes (no escapes); otherwise the decoded text is in <c>_sb</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryScanQuoted(int p, int end, out int close, out bool raw)
     {
         var s = _s;
@@ -628,6 +651,11 @@ internal sealed class BlockYamlToJson
             {
                 if (s[i] != '\'')
                 {
+                    if (!raw)
+                    {
+                        _sb.Append(s[i]);
+                    }
+
                     continue;
                 }
 
@@ -755,6 +783,7 @@ internal sealed class BlockYamlToJson
     /// <paramref name="owner"/> is the column of the key or dash that holds it. The folding, chomping and
     /// indentation rules are libyaml's (as YamlDotNet ports them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseBlockScalar(int owner, int line, int p)
     {
         var s = _s;
@@ -868,6 +897,7 @@ internal sealed class BlockYamlToJson
     }
 
     /// <summary>A flow collection or scalar inside one line, starting at <paramref name="p"/>; advances <paramref name="p"/> past it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ParseFlowNode(ref int p, int end, int level)
     {
         var s = _s;
@@ -1057,7 +1087,7 @@ internal sealed class BlockYamlToJson
         length = 0;
         var c = s[p];
         if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '/' or '_' or '~' or '+' or '(' or '$' or '^' or '=' ||
-              (c == '-' && p + 1 < end && (char.IsAsciiLetterOrDigit(s[p + 1]) || s[p + 1] == '.'))))
+              (c == '-' && p + 1 < end && s[p + 1] is not (' ' or ',' or '[' or ']' or '{' or '}' or ':' or '#' or '"' or '\''))))
         {
             return false;
         }
@@ -1139,6 +1169,7 @@ internal sealed class BlockYamlToJson
     }
 
     /// <summary>Writes a plain scalar as <see cref="YamlScalars.ResolvePlain"/> types it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WritePlain(ReadOnlySpan<char> v)
     {
         if (IsKeyword(v, out var word))
