@@ -103,6 +103,29 @@ public class ApiLoadBenchmarks
         return set.Items.Count;
     }
 
+    /// <summary>
+    /// The same as <see cref="LoadCluster"/> with every document on the YamlDotNet path (the reader before the
+    /// block-YAML fast path), for comparison. Run it in its own process (<c>--filter</c>) for a cold figure.
+    /// </summary>
+    [Benchmark]
+    public int LoadClusterYamlDotNetPath()
+    {
+        var set = new ManifestSet();
+        ManifestReader.ReadInto(set, _clusterYaml, "cluster.yaml", fastPath: false);
+        var errors = 0;
+        foreach (var o in set.Objects)
+        {
+            errors += ObjectValidator.Validate(ObjectDefaulter.Default(o)).Count;
+        }
+
+        if (errors > 0 || set.Errors.Count > 0)
+        {
+            throw new InvalidOperationException("generated cluster is invalid");
+        }
+
+        return set.Items.Count;
+    }
+
     /// <summary>Parse, default and validate 150,000 explicit pods.</summary>
     [Benchmark]
     public int LoadPods()

@@ -96,7 +96,8 @@ public static partial class YamlScalars
             return Resolved.Int;
         }
 
-        if (YamlStyleFloat().IsMatch(plain) && double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
+        // strconv.ParseFloat fails on out-of-range values ("1e400"), and yaml.v2 then keeps the text as a string
+        if (YamlStyleFloat().IsMatch(plain) && double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out d) && double.IsFinite(d))
         {
             if (d == Math.Floor(d) && Math.Abs(d) < 1e15 && !plain.Contains('.') && !plain.Contains('e') && !plain.Contains('E'))
             {

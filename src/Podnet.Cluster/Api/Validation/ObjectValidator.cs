@@ -172,6 +172,11 @@ public static class ObjectValidator
         }
 
         ValidateLabels(meta.Labels, path + ".labels", errs);
+        if (meta.Annotations.Count == 0)
+        {
+            return;
+        }
+
         foreach (var k in meta.Annotations.Keys.Order(StringComparer.Ordinal))
         {
             foreach (var m in NameValidation.QualifiedNameErrors(k.ToLowerInvariant()))
@@ -190,6 +195,21 @@ public static class ObjectValidator
     /// <summary>ValidateLabels: keys are qualified names, values label values (errors on the map's path).</summary>
     public static void ValidateLabels(IReadOnlyDictionary<string, string> labels, string path, List<FieldError> errs)
     {
+        var valid = true;
+        foreach (var (k, v) in labels)
+        {
+            if (NameValidation.QualifiedNameErrors(k).Count > 0 || NameValidation.LabelValueErrors(v).Count > 0)
+            {
+                valid = false;
+                break;
+            }
+        }
+
+        if (valid)
+        {
+            return; // the common case, without sorting
+        }
+
         foreach (var (k, v) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             foreach (var m in NameValidation.QualifiedNameErrors(k))
