@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 {
   cat bench-preamble.md
-  for part in kernel netfilter api cli kubeproxy dns netpol runtime; do
+  for part in kernel netfilter api store controllers cli kubeproxy dns netpol runtime; do
     [ -f "bench/$part.md" ] || continue
     echo
     # demote headings one level so each part is a section of this page
