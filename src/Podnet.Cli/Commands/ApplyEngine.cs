@@ -292,67 +292,58 @@ public sealed class ApplyEngine
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteSorted(writer, doc.RootElement, topLevel: true);
+            WriteLastApplied(writer, doc.RootElement);
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
     }
 
-    // Writes an element with every object's keys in ordinal order (Go's map order); values are written as
-    // System.Text.Json writes them by default, so the text is what a sorted JsonNode's ToJsonString gives.
-    private static void WriteSorted(Utf8JsonWriter writer, JsonElement element, bool topLevel = false, bool metadata = false)
+    // The manifest with sorted keys (ObjectComparer.WriteSorted), where kubectl leaves metadata.annotations
+    // in place as an empty map when it is missing or null.
+    private static void WriteLastApplied(Utf8JsonWriter writer, JsonElement root)
     {
-        switch (element.ValueKind)
+        writer.WriteStartObject();
+        foreach (var p in ObjectComparer.SortedProperties(root))
         {
-            case JsonValueKind.Object:
-                var properties = new List<JsonProperty>();
-                foreach (var p in element.EnumerateObject())
-                {
-                    properties.Add(p);
-                }
-                var hasAnnotations = false;
-                if (metadata)
-                {
-                    foreach (var p in properties)
-                    {
-                        hasAnnotations |= p.Name == "annotations" && p.Value.ValueKind != JsonValueKind.Null;
-                    }
-                    if (!hasAnnotations)
-                    {
-                        properties.RemoveAll(p => p.Name == "annotations"); // replaced by an empty map below
-                    }
-                }
-                properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                writer.WriteStartObject();
-                var annotationsWritten = hasAnnotations || !metadata;
-                foreach (var p in properties)
-                {
-                    if (!annotationsWritten && string.CompareOrdinal(p.Name, "annotations") > 0)
-                    {
-                        writer.WriteStartObject("annotations"); // kubectl leaves the emptied map in place
-                        writer.WriteEndObject();
-                        annotationsWritten = true;
-                    }
-                    writer.WritePropertyName(p.Name);
-                    WriteSorted(writer, p.Value, metadata: topLevel && p.Name == "metadata" && p.Value.ValueKind == JsonValueKind.Object);
-                }
-                if (!annotationsWritten)
+            writer.WritePropertyName(p.Name);
+            if (p.Name == "metadata" && p.Value.ValueKind == JsonValueKind.Object)
+            {
+                WriteMetadata(writer, p.Value);
+            }
+            else
+            {
+                ObjectComparer.WriteSorted(writer, p.Value);
+            }
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMetadata(Utf8JsonWriter writer, JsonElement metadata)
+    {
+        writer.WriteStartObject();
+        var annotationsWritten = false;
+        foreach (var p in ObjectComparer.SortedProperties(metadata))
+        {
+            if (!annotationsWritten && string.CompareOrdinal(p.Name, "annotations") >= 0)
+            {
+                annotationsWritten = true;
+                if (p.Name != "annotations" || p.Value.ValueKind == JsonValueKind.Null)
                 {
                     writer.WriteStartObject("annotations");
                     writer.WriteEndObject();
+                    if (p.Name == "annotations")
+                    {
+                        continue;
+                    }
                 }
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    WriteSorted(writer, item);
-                }
-                writer.WriteEndArray();
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
+            }
+            writer.WritePropertyName(p.Name);
+            ObjectComparer.WriteSorted(writer, p.Value);
         }
+        if (!annotationsWritten)
+        {
+            writer.WriteStartObject("annotations");
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
     }
 }

@@ -32,19 +32,29 @@ public static class ObjectComparer
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteSorted(Utf8JsonWriter writer, JsonElement element)
+    /// <summary>An object's properties in ordinal key order (Go's map order).</summary>
+    public static List<JsonProperty> SortedProperties(JsonElement obj)
+    {
+        var properties = new List<JsonProperty>();
+        foreach (var p in obj.EnumerateObject())
+        {
+            properties.Add(p);
+        }
+        properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return properties;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="element"/> with every object's keys in ordinal order; values are written
+    /// as System.Text.Json writes them by default (what a sorted <c>JsonNode</c>'s text would be).
+    /// </summary>
+    public static void WriteSorted(Utf8JsonWriter writer, JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var properties = new List<JsonProperty>();
-                foreach (var p in element.EnumerateObject())
-                {
-                    properties.Add(p);
-                }
-                properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 writer.WriteStartObject();
-                foreach (var p in properties)
+                foreach (var p in SortedProperties(element))
                 {
                     writer.WritePropertyName(p.Name);
                     WriteSorted(writer, p.Value);
