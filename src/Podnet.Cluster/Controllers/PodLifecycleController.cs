@@ -50,8 +50,9 @@ public static class PodLifecycleController
             {
                 ip = ipam.Allocate(node.Name, out error);
             }
-            work.Add(new Start(pod, node, hostIp, ip, error));
-            if (ip is not null && Kubelet.PodStartup.NeedsStartup(pod) && node.Spec.PodCIDR is { Length: > 0 })
+            var evaluate = ip is not null && node.Spec.PodCIDR is { Length: > 0 } && Kubelet.PodStartup.NeedsStartup(pod);
+            work.Add(new Start(pod, node, hostIp, ip, error, evaluate));
+            if (evaluate)
             {
                 services ??= objects.OfKind<Service>("Service").ToList();
             }
@@ -68,9 +69,9 @@ public static class PodLifecycleController
                 return;
             }
             Kubelet.PodStartupReport? startup = null;
-            if (Kubelet.PodStartup.NeedsStartup(w.Pod) && w.Node.Spec.PodCIDR is { Length: > 0 } podCidr)
+            if (w.Evaluate)
             {
-                startup = Kubelet.PodStartup.Evaluate(w.Pod, w.Ip, w.Node.Name, podCidr, "cluster.local", services!, startups);
+                startup = Kubelet.PodStartup.Evaluate(w.Pod, w.Ip, w.Node.Name, w.Node.Spec.PodCIDR!, "cluster.local", services!, startups);
             }
             reports[i] = startup;
             started[i] = Running(w.Pod, w.Ip, w.HostIp, now, startup, conditions);
@@ -90,7 +91,7 @@ public static class PodLifecycleController
         // 3. In start order again: the writes and the kubelet's events.
         for (int i = 0; i < work.Count; i++)
         {
-            var (pod, node, hostIp, ip, error) = work[i];
+            var (pod, node, hostIp, ip, error, _) = work[i];
             if (ip is null)
             {
                 var sandbox = "" + NameGenerator.Fnv64a(pod.Metadata.Uid ?? pod.Name).ToString("x16", CultureInfo.InvariantCulture)
@@ -125,7 +126,7 @@ public static class PodLifecycleController
         }
     }
 
-    private sealed record Start(Pod Pod, Node Node, string HostIp, string? Ip, string? Error);
+    private sealed record Start(Pod Pod, Node Node, string HostIp, string? Ip, string? Error, bool Evaluate);
 
     private static Condition Cond(string type, string status, DateTimeOffset now, string? reason = null, string? message = null) => new()
     {
@@ -149,9 +150,6 @@ public static class PodLifecycleController
     }
 
     /// <summary>The pod once its sandbox has <paramref name="ip"/> and its containers run.</summary>
-    public static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup = null) =>
-        Running(pod, ip, hostIp, now, startup, new Conditions(now));
-
     private static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup, Conditions conds)
     {
         var gatesOk = pod.Spec.ReadinessGates.All(g =>

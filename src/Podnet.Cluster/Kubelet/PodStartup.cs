@@ -92,14 +92,8 @@ public static class PodStartup
 
     /// <summary>
     /// Starts <paramref name="pod"/> with <paramref name="podIp"/> on a private copy of node
-    /// <paramref name="nodeName"/> (pod CIDR <paramref name="podCidr"/>) and reports what the kubelet sees.
-    /// </summary>
-    public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services) =>
-        Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
-
-    /// <summary>
-    /// As <see cref="Evaluate(Pod, string, string, string, string, IReadOnlyList{Service})"/>, remembering
-    /// reports in <paramref name="cache"/> (one per convergence, where the Services do not change): pods
+    /// <paramref name="nodeName"/> (pod CIDR <paramref name="podCidr"/>) and reports what the kubelet sees,
+    /// remembering reports in <paramref name="cache"/> (one per convergence, where the Services do not change): pods
     /// with the same spec in the same namespace (one ReplicaSet's replicas) behave the same in their
     /// sandboxes, so the pod is started once per spec and the other replicas get that report with their
     /// own address in the messages and logs. (The pod's name, its hostname, is not part of the key: what
