@@ -20,6 +20,7 @@ public static class YamlToJson
     {
         var result = new List<JsonNode?>();
         var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
+        var flows = new Stack<NodeEvent>();
         try
         {
             parser.Consume<StreamStart>();
@@ -33,7 +34,7 @@ public static class YamlToJson
                     continue;
                 }
 
-                var root = ReadNode(parser, anchors);
+                var root = ReadNode(parser, anchors, flows);
                 parser.Consume<DocumentEnd>();
                 result.Add(root);
             }
@@ -42,12 +43,24 @@ public static class YamlToJson
         {
             throw YamlSyntaxException.FromYamlDotNet(e);
         }
+        catch (InvalidOperationException) when (flows.Count > 0)
+        {
+            // YamlDotNet's scanner gives up (instead of reporting) when an unclosed flow collection is
+            // followed by more lines: the error it reports when the collection ends the text instead.
+            throw flows.Peek() is SequenceStart s
+                ? new YamlSyntaxException(s.Start.Line, "while parsing a flow sequence, did not find expected ',' or ']'", false)
+                : new YamlSyntaxException(flows.Peek().Start.Line, "while parsing a flow mapping, did not find expected ',' or '}'", false);
+        }
 
         return result;
     }
 
-    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors)
+    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, Stack<NodeEvent> flows)
     {
+        if (parser.Current is SequenceStart { Style: SequenceStyle.Flow } or MappingStart { Style: MappingStyle.Flow })
+        {
+            flows.Push((NodeEvent)parser.Current);
+        }
         var ev = parser.Consume<ParsingEvent>();
         switch (ev)
         {
@@ -71,10 +84,11 @@ public static class YamlToJson
                     var arr = new JsonArray();
                     while (!parser.Accept<SequenceEnd>(out _))
                     {
-                        arr.Add(ReadNode(parser, anchors));
+                        arr.Add(ReadNode(parser, anchors, flows));
                     }
 
                     parser.Consume<SequenceEnd>();
+                    if (ss.Style == SequenceStyle.Flow) flows.Pop();
                     Remember(anchors, ss.Anchor, arr);
                     return arr;
                 }
@@ -85,8 +99,8 @@ public static class YamlToJson
                     while (!parser.Accept<MappingEnd>(out _))
                     {
                         var keyEvent = parser.Current;
-                        var keyNode = ReadNode(parser, anchors);
-                        var value = ReadNode(parser, anchors);
+                        var keyNode = ReadNode(parser, anchors, flows);
+                        var value = ReadNode(parser, anchors, flows);
                         if (keyEvent is Scalar { Style: ScalarStyle.Plain, Value: "<<" })
                         {
                             Merge(obj, value);
@@ -100,6 +114,7 @@ public static class YamlToJson
                     }
 
                     parser.Consume<MappingEnd>();
+                    if (ms.Style == MappingStyle.Flow) flows.Pop();
                     Remember(anchors, ms.Anchor, obj);
                     return obj;
                 }

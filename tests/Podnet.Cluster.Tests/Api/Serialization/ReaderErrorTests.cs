@@ -34,6 +34,20 @@ public class ReaderErrorTests
         Assert.Equal("error parsing f.yaml: error converting YAML to JSON: yaml: line 4: did not find expected key", e.Message);
     }
 
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: [Pod\n", 2, "flow sequence, did not find expected ',' or ']'")]
+    [InlineData("apiVersion: v1\nkind: [Pod\nmetadata:\n  name: x\n", 2, "flow sequence, did not find expected ',' or ']'")]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: {}\n", 3, "flow mapping, did not find expected ',' or '}'")]
+    public void An_unclosed_flow_collection_is_a_syntax_error_whether_or_not_lines_follow(string text, int line, string problem)
+    {
+        // YamlDotNet's scanner gives up without a YamlException when more lines follow; found by the
+        // generated-stream property in BlockYamlToJsonTests (it crashed the reader with a stack trace).
+        var set = ManifestReader.ReadText(text, "f.yaml");
+        var e = Assert.Single(set.Errors);
+        Assert.True(e.Fatal);
+        Assert.Equal($"error parsing f.yaml: error converting YAML to JSON: yaml: line {line}: while parsing a {problem}", e.Message);
+    }
+
     [Fact]
     public void Unknown_kind_is_reported_like_kubectl_and_other_objects_still_load()
     {
