@@ -70,9 +70,12 @@ public sealed class ApplyEngine
             }
             return 1;
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var objects = session.Objects;
         var config = session.Config;
         var now = context.Clock();
+        context.Timings?.Invoke("load stored objects", clock.Elapsed);
+        clock.Restart();
         allocator = null;
         bool changed = false;
         foreach (var item in manifests.Items)
@@ -91,10 +94,19 @@ public sealed class ApplyEngine
                 context.Out.WriteLine($"{type.QualifiedSingular}/{item.Object.Name} {outcome}");
             }
         }
+        context.Timings?.Invoke("apply objects (defaulting, validation, admission)", clock.Elapsed);
         if (changed)
         {
-            ControlPlane.Converge(objects, config, now);
+            ControlPlane.Converge(objects, config, now, context.Timings);
+            clock.Restart();
             session.Commit();
+            context.Timings?.Invoke("commit", clock.Elapsed);
+        }
+        if (context.Timings is not null)
+        {
+            context.Timings(FormattableString.Invariant(
+                $"garbage collections so far (gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; {GC.GetTotalAllocatedBytes() >> 20} MiB allocated), paused"),
+                GC.GetTotalPauseDuration());
         }
         context.Out.Flush();
         foreach (var e in errors)

@@ -31,6 +31,12 @@ public sealed class CliContext
     /// <summary>The Podnet home folder (<c>$PODNET_HOME</c>, default <c>~/.podnet</c>).</summary>
     public string Home { get; }
 
+    /// <summary>
+    /// Optional diagnostics: told the name and wall time of each step of an apply and of each controller
+    /// in the convergence (set from <c>PODNET_TIMINGS=1</c>, written to standard error).
+    /// </summary>
+    public Action<string, TimeSpan>? Timings { get; init; }
+
     /// <summary>The context of a real process: console streams, system clock, <c>$PODNET_HOME</c>.</summary>
     public static CliContext FromEnvironment()
     {
@@ -41,6 +47,9 @@ public sealed class CliContext
         }
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
-        return new CliContext(stdout, stderr, Console.In, () => DateTimeOffset.UtcNow, home);
+        Action<string, TimeSpan>? timings = Environment.GetEnvironmentVariable("PODNET_TIMINGS") == "1"
+            ? (step, elapsed) => stderr.WriteLine(FormattableString.Invariant($"podnet timings: {step}: {elapsed.TotalSeconds:F3} s"))
+            : null;
+        return new CliContext(stdout, stderr, Console.In, () => DateTimeOffset.UtcNow, home) { Timings = timings };
     }
 }

@@ -58,7 +58,9 @@ public static class GetCommand
         {
             return ClusterSession.Open(context, cluster);
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var manifests = ApiBridge.Read(files, recursive, context.In);
+        context.Timings?.Invoke("read manifests", clock.Elapsed);
         return ClusterSession.InMemory(context, manifests, ns);
     }
 

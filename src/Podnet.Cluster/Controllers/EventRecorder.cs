@@ -42,9 +42,10 @@ public sealed class EventRecorder
     private bool Seen(string? kind, string? ns, string? name, string? uid, string? reason, string? message)
     {
         var key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
-        if (!seen.TryGetValue(key, out var list))
+        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out var exists);
+        if (!exists || list is null)
         {
-            seen[key] = [(reason, message)];
+            list = new List<(string? Reason, string? Message)>(4) { (reason, message) };
             return true;
         }
         foreach (var (r, m) in list)
@@ -72,13 +73,58 @@ public sealed class EventRecorder
         {
             return;
         }
-        var ns = involved.Namespace.Length == 0 ? "default" : involved.Namespace;
-        // Like client-go: <object>.<hex of the time in nanoseconds>; a sequence keeps events of one
-        // instant distinct and in the order they happened.
-        var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + sequence++;
-        var name = string.Create(CultureInfo.InvariantCulture, $"{involved.Name}.{nanos:x}");
-        // Events of one object share its reference, and events from one component on one host share
-        // the source (the records are immutable): a pod's start-up events cost one object each.
+        objects.Put(Build(involved, Reference(involved), type, reason, message, Source(component, host), sequence++, now));
+        Recorded++;
+    }
+
+    /// <summary>
+    /// Records many events at once, exactly as the same <see cref="Normal"/>/<see cref="Warning"/> calls in
+    /// list order would (same deduplication, names and order), building the Event objects on all cores.
+    /// The controllers of a large convergence collect their events and hand them over here.
+    /// </summary>
+    public void RecordAll(IReadOnlyList<PendingEvent> pending)
+    {
+        if (pending.Count < 512)
+        {
+            foreach (var p in pending)
+            {
+                Record(p.Involved, p.Type, p.Reason, p.Message, p.Component, p.Host);
+            }
+            return;
+        }
+        // In order: deduplication, the involved-object references and sources, and the sequence numbers.
+        var kept = new (int Index, ObjectReference Reference, EventSource Source, long Sequence)[pending.Count];
+        int n = 0;
+        for (int i = 0; i < pending.Count; i++)
+        {
+            var p = pending[i];
+            var involved = p.Involved;
+            if (Seen(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, p.Reason, p.Message))
+            {
+                kept[n++] = (i, Reference(involved), Source(p.Component, p.Host), sequence++);
+            }
+        }
+        // The objects themselves (names, UIDs, records) are independent of each other.
+        var built = new Event[n];
+        var at = now;
+        Parallel.For(0, n, j =>
+        {
+            var (i, reference, source, seq) = kept[j];
+            var p = pending[i];
+            built[j] = Build(p.Involved, reference, p.Type, p.Reason, p.Message, source, seq, at);
+        });
+        objects.Reserve("Event", n);
+        foreach (var e in built)
+        {
+            objects.Put(e);
+        }
+        Recorded += n;
+    }
+
+    // Events of one object share its reference, and events from one component on one host share
+    // the source (the records are immutable): a pod's start-up events cost one object each.
+    private ObjectReference Reference(KubeObject involved)
+    {
         if (!ReferenceEquals(involved, lastInvolved))
         {
             lastInvolved = involved;
@@ -91,15 +137,30 @@ public sealed class EventRecorder
                 ApiVersion = involved.ApiVersion,
             };
         }
+        return lastReference!;
+    }
+
+    private EventSource Source(string component, string? host)
+    {
         if (!sources.TryGetValue((component, host), out var source))
         {
             source = new EventSource { Component = component, Host = host };
             sources[(component, host)] = source;
         }
-        var ev = new Event
+        return source;
+    }
+
+    private static Event Build(KubeObject involved, ObjectReference reference, string type, string reason, string message, EventSource source, long sequence, DateTimeOffset now)
+    {
+        var ns = involved.Namespace.Length == 0 ? "default" : involved.Namespace;
+        // Like client-go: <object>.<hex of the time in nanoseconds>; a sequence keeps events of one
+        // instant distinct and in the order they happened.
+        var nanos = (now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + sequence;
+        var name = string.Create(CultureInfo.InvariantCulture, $"{involved.Name}.{nanos:x}");
+        return new Event
         {
             Metadata = new ObjectMeta { Name = name, Namespace = ns, CreationTimestamp = now, Uid = ObjectIdentity.Uid("Event", ns, name, now) },
-            InvolvedObject = lastReference!,
+            InvolvedObject = reference,
             Reason = reason,
             Message = message,
             Source = source,
@@ -107,11 +168,9 @@ public sealed class EventRecorder
             LastTimestamp = now,
             Count = 1,
             Type = type,
-            ReportingComponent = component,
-            ReportingInstance = host is null ? "" : host,
+            ReportingComponent = source.Component,
+            ReportingInstance = source.Host ?? "",
         };
-        objects.Put(ev);
-        Recorded++;
     }
 
     /// <summary>Events about <paramref name="involved"/>, oldest first (as describe lists them).</summary>
@@ -123,4 +182,22 @@ public sealed class EventRecorder
             .OrderBy(e => e.FirstTimestamp ?? e.Metadata.CreationTimestamp)
             .ThenBy(e => e.Metadata.Name, StringComparer.Ordinal)
             .ToList();
+}
+
+/// <summary>An event a controller will record (see <see cref="EventRecorder.RecordAll"/>).</summary>
+/// <param name="Involved">The object the event is about.</param>
+/// <param name="Type">Normal or Warning.</param>
+/// <param name="Reason">The machine-readable reason, e.g. <c>Scheduled</c>.</param>
+/// <param name="Message">The human-readable message.</param>
+/// <param name="Component">The reporting component, e.g. <c>kubelet</c>.</param>
+/// <param name="Host">The reporting host (the node for the kubelet), or null.</param>
+public readonly record struct PendingEvent(KubeObject Involved, string Type, string Reason, string Message, string Component, string? Host = null)
+{
+    /// <summary>A Normal event.</summary>
+    public static PendingEvent Normal(KubeObject involved, string reason, string message, string component, string? host = null) =>
+        new(involved, "Normal", reason, message, component, host);
+
+    /// <summary>A Warning event.</summary>
+    public static PendingEvent Warning(KubeObject involved, string reason, string message, string component, string? host = null) =>
+        new(involved, "Warning", reason, message, component, host);
 }

@@ -9,9 +9,18 @@ namespace Podnet.Cluster.Controllers;
 /// </summary>
 public sealed class ObjectSet
 {
-    private readonly Dictionary<string, Dictionary<(string Namespace, string Name), KubeObject>> byKind = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Kind, string Namespace, string Name)> changed = [];
+    // One slot per object: the object and the change epoch it was last written in. A write costs one
+    // hash lookup (no separate "changed" set to hash the key into again); ClearChanges starts a new epoch.
+    private struct Slot
+    {
+        public KubeObject Object;
+        public int ChangedIn;
+    }
+
+    private readonly Dictionary<string, Dictionary<(string Namespace, string Name), Slot>> byKind = new(StringComparer.Ordinal);
     private readonly HashSet<(string Kind, string Namespace, string Name)> removed = [];
+    private int epoch = 1;
+    private int changedCount;
 
     /// <summary>Creates an empty set.</summary>
     public ObjectSet()
@@ -23,13 +32,13 @@ public sealed class ObjectSet
     {
         foreach (var o in objects)
         {
-            Bucket(o.Kind)[Key(o.Namespace, o.Name)] = o;
+            Bucket(o.Kind)[Key(o.Namespace, o.Name)] = new Slot { Object = o };
         }
     }
 
     private static (string Namespace, string Name) Key(string ns, string name) => (ns, name);
 
-    private Dictionary<(string Namespace, string Name), KubeObject> Bucket(string kind)
+    private Dictionary<(string Namespace, string Name), Slot> Bucket(string kind)
     {
         if (!byKind.TryGetValue(kind, out var bucket))
         {
@@ -44,25 +53,56 @@ public sealed class ObjectSet
 
     /// <summary>Every object, by kind then namespace then name.</summary>
     public IEnumerable<KubeObject> All =>
-        byKind.OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(k.Value.Values));
+        byKind.OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(Objects(k.Value)));
 
     /// <summary>Objects of one kind, ordered by namespace then name.</summary>
-    public IReadOnlyList<T> OfKind<T>(string kind) where T : KubeObject =>
-        byKind.TryGetValue(kind, out var b) ? Sorted(b.Values).Cast<T>().ToList() : [];
+    public IReadOnlyList<T> OfKind<T>(string kind) where T : KubeObject
+    {
+        if (!byKind.TryGetValue(kind, out var b))
+        {
+            return [];
+        }
+        var list = new List<T>(b.Count);
+        foreach (var slot in b.Values)
+        {
+            list.Add((T)slot.Object);
+        }
+        list.Sort(static (x, y) =>
+        {
+            var c = string.CompareOrdinal(x.Namespace, y.Namespace);
+            return c != 0 ? c : string.CompareOrdinal(x.Name, y.Name);
+        });
+        return list;
+    }
 
     /// <summary>Objects of one kind, unordered (for indexes).</summary>
     public IEnumerable<KubeObject> Unordered(string kind) =>
-        byKind.TryGetValue(kind, out var b) ? b.Values : [];
+        byKind.TryGetValue(kind, out var b) ? Objects(b) : [];
+
+    private static IEnumerable<KubeObject> Objects(Dictionary<(string Namespace, string Name), Slot> bucket)
+    {
+        foreach (var slot in bucket.Values)
+        {
+            yield return slot.Object;
+        }
+    }
 
     /// <summary>Number of objects of a kind.</summary>
     public int CountOf(string kind) => byKind.TryGetValue(kind, out var b) ? b.Count : 0;
+
+    /// <summary>Makes room for <paramref name="additional"/> more objects of <paramref name="kind"/> (a hint before a bulk write).</summary>
+    public void Reserve(string kind, int additional)
+    {
+        var b = Bucket(kind);
+        b.EnsureCapacity(b.Count + additional);
+    }
 
     private static IEnumerable<KubeObject> Sorted(IEnumerable<KubeObject> objects) =>
         objects.OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>The object of <paramref name="kind"/> named <paramref name="name"/>, or null.</summary>
     public KubeObject? Get(string kind, string ns, string name) =>
-        byKind.TryGetValue(kind, out var b) && b.TryGetValue(Key(ns, name), out var o) ? o : null;
+        byKind.TryGetValue(kind, out var b) && b.TryGetValue(Key(ns, name), out var o) ? o.Object : null;
 
     /// <summary>Typed <see cref="Get(string, string, string)"/>.</summary>
     public T? Get<T>(string kind, string ns, string name) where T : KubeObject => Get(kind, ns, name) as T;
@@ -70,12 +110,16 @@ public sealed class ObjectSet
     /// <summary>Adds or replaces an object and marks it changed.</summary>
     public void Put(KubeObject obj)
     {
-        Bucket(obj.Kind)[Key(obj.Namespace, obj.Name)] = obj;
-        var id = (obj.Kind, obj.Namespace, obj.Name);
-        changed.Add(id);
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Bucket(obj.Kind), Key(obj.Namespace, obj.Name), out _);
+        slot.Object = obj;
+        if (slot.ChangedIn != epoch)
+        {
+            slot.ChangedIn = epoch;
+            changedCount++;
+        }
         if (removed.Count > 0)
         {
-            removed.Remove(id);
+            removed.Remove((obj.Kind, obj.Namespace, obj.Name));
         }
     }
 
@@ -93,55 +137,45 @@ public sealed class ObjectSet
     /// <summary>Removes an object; true when it existed.</summary>
     public bool Remove(string kind, string ns, string name)
     {
-        if (byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name)))
+        if (byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name), out var slot))
         {
-            var id = (kind, ns, name);
-            changed.Remove(id);
-            removed.Add(id);
+            if (slot.ChangedIn == epoch)
+            {
+                changedCount--;
+            }
+            removed.Add((kind, ns, name));
             return true;
         }
         return false;
     }
 
     /// <summary>Number of objects written since creation or the last <see cref="ClearChanges"/>.</summary>
-    public int ChangedCount => changed.Count;
+    public int ChangedCount => changedCount;
 
     /// <summary>Number of objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
     public int RemovedCount => removed.Count;
 
-    /// <summary>Objects written since creation or the last <see cref="ClearChanges"/>.</summary>
+    /// <summary>Objects written since creation or the last <see cref="ClearChanges"/>, by kind then namespace and name.</summary>
     public IReadOnlyList<KubeObject> Changed
     {
         get
         {
-            // by kind, then namespace and name (a million changed objects sort in well under a second this way)
-            var byKindChanged = new Dictionary<string, List<(string Namespace, string Name)>>(StringComparer.Ordinal);
-            foreach (var (kind, ns, name) in changed)
+            var result = new List<KubeObject>(changedCount);
+            foreach (var kind in byKind.Keys.Order(StringComparer.Ordinal))
             {
-                if (!byKindChanged.TryGetValue(kind, out var ids))
+                var from = result.Count;
+                foreach (var slot in byKind[kind].Values)
                 {
-                    ids = [];
-                    byKindChanged[kind] = ids;
+                    if (slot.ChangedIn == epoch)
+                    {
+                        result.Add(slot.Object);
+                    }
                 }
-                ids.Add((ns, name));
-            }
-            var result = new List<KubeObject>(changed.Count);
-            foreach (var kind in byKindChanged.Keys.Order(StringComparer.Ordinal))
-            {
-                var ids = byKindChanged[kind];
-                ids.Sort(static (a, b) =>
+                result.Sort(from, result.Count - from, Comparer<KubeObject>.Create(static (a, b) =>
                 {
                     var c = string.CompareOrdinal(a.Namespace, b.Namespace);
                     return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
-                });
-                var bucket = byKind.GetValueOrDefault(kind);
-                foreach (var id in ids)
-                {
-                    if (bucket is not null && bucket.TryGetValue(id, out var o))
-                    {
-                        result.Add(o);
-                    }
-                }
+                }));
             }
             return result;
         }
@@ -155,7 +189,8 @@ public sealed class ObjectSet
     /// <summary>Forgets the change tracking.</summary>
     public void ClearChanges()
     {
-        changed.Clear();
+        epoch++;
+        changedCount = 0;
         removed.Clear();
     }
 }

@@ -58,9 +58,10 @@ public static class PodLifecycleController
             }
         }
 
-        // 2. What each kubelet reports: independent per pod, so spread over the cores.
+        // 2. What each kubelet reports, and its events: independent per pod, so spread over the cores.
         var started = new Pod?[work.Count];
-        var reports = new Kubelet.PodStartupReport?[work.Count];
+        var podEvents = new PendingEvent[work.Count][];
+        var messages = new System.Collections.Concurrent.ConcurrentDictionary<Container, (string Pulled, string Created, string Started)>(ReferenceEqualityComparer.Instance);
         void Report(int i)
         {
             var w = work[i];
@@ -73,8 +74,8 @@ public static class PodLifecycleController
             {
                 startup = Kubelet.PodStartup.Evaluate(w.Pod, w.Ip, w.Node.Name, w.Node.Spec.PodCIDR!, "cluster.local", services!, startups);
             }
-            reports[i] = startup;
             started[i] = Running(w.Pod, w.Ip, w.HostIp, now, startup, conditions);
+            podEvents[i] = StartupEvents(w.Pod, w.Node.Name, startup, messages);
         }
         if (work.Count >= 256)
         {
@@ -89,6 +90,7 @@ public static class PodLifecycleController
         }
 
         // 3. In start order again: the writes and the kubelet's events.
+        var pending = new List<PendingEvent>(work.Count * 4);
         for (int i = 0; i < work.Count; i++)
         {
             var (pod, node, hostIp, ip, error, _) = work[i];
@@ -102,28 +104,41 @@ public static class PodLifecycleController
                 {
                     objects.Put(waiting);
                 }
-                events.Warning(pod, "FailedCreatePodSandBox", message, "kubelet", node.Name);
+                pending.Add(PendingEvent.Warning(pod, "FailedCreatePodSandBox", message, "kubelet", node.Name));
                 continue;
             }
-            var startup = reports[i];
             objects.Put(started[i]!);
-            foreach (var c in pod.Spec.Containers)
+            pending.AddRange(podEvents[i]);
+        }
+        events.RecordAll(pending);
+    }
+
+    /// <summary>The kubelet's events for a pod it started: image, create and start per container, then what the start-up report saw.</summary>
+    private static PendingEvent[] StartupEvents(Pod pod, string node, Kubelet.PodStartupReport? startup,
+        System.Collections.Concurrent.ConcurrentDictionary<Container, (string Pulled, string Created, string Started)> messages)
+    {
+        var list = new List<PendingEvent>(pod.Spec.Containers.Count * 3 + (startup?.Events.Count ?? 0));
+        foreach (var c in pod.Spec.Containers)
+        {
+            // the same text for every replica of a template: built once per container spec
+            var (pulled, created, startedMessage) = messages.GetOrAdd(c, static c =>
+                ($"Container image \"{c.Image ?? ""}\" already present on machine", $"Created container: {c.Name}", $"Started container {c.Name}"));
+            list.Add(PendingEvent.Normal(pod, "Pulled", pulled, "kubelet", node));
+            list.Add(PendingEvent.Normal(pod, "Created", created, "kubelet", node));
+            list.Add(PendingEvent.Normal(pod, "Started", startedMessage, "kubelet", node));
+        }
+        foreach (var (type, reason, message) in startup?.Events ?? [])
+        {
+            list.Add(new PendingEvent(pod, type == "Warning" ? "Warning" : "Normal", reason, message, "kubelet", node));
+        }
+        foreach (var c in startup?.Containers ?? [])
+        {
+            if (c.ExitCode is not null)
             {
-                var image = c.Image ?? "";
-                events.Normal(pod, "Pulled", $"Container image \"{image}\" already present on machine", "kubelet", node.Name);
-                events.Normal(pod, "Created", $"Created container: {c.Name}", "kubelet", node.Name);
-                events.Normal(pod, "Started", $"Started container {c.Name}", "kubelet", node.Name);
-            }
-            foreach (var (type, reason, message) in startup?.Events ?? [])
-            {
-                if (type == "Warning") events.Warning(pod, reason, message, "kubelet", node.Name);
-                else events.Normal(pod, reason, message, "kubelet", node.Name);
-            }
-            foreach (var c in startup?.Containers.Where(c => c.ExitCode is not null) ?? [])
-            {
-                events.Warning(pod, "BackOff", $"Back-off restarting failed container {c.Name} in pod {pod.Name}_{pod.Namespace}({pod.Metadata.Uid})", "kubelet", node.Name);
+                list.Add(PendingEvent.Warning(pod, "BackOff", $"Back-off restarting failed container {c.Name} in pod {pod.Name}_{pod.Namespace}({pod.Metadata.Uid})", "kubelet", node));
             }
         }
+        return [.. list];
     }
 
     private sealed record Start(Pod Pod, Node Node, string HostIp, string? Ip, string? Error, bool Evaluate);

@@ -11,7 +11,8 @@ public static class PodTemplates
 {
     /// <summary>A new pod named <paramref name="name"/> from <paramref name="template"/>, owned by <paramref name="owner"/>.</summary>
     public static Pod NewPod(KubeObject owner, PodTemplateSpec template, string name, string? generateName,
-        DateTimeOffset now, IReadOnlyDictionary<string, string>? extraLabels = null, Func<PodSpec, PodSpec>? adjustSpec = null)
+        DateTimeOffset now, IReadOnlyDictionary<string, string>? extraLabels = null, Func<PodSpec, PodSpec>? adjustSpec = null,
+        IReadOnlyList<OwnerReference>? ownerReferences = null)
     {
         // The template's labels are an immutable map: pods share it unless they add their own.
         var labels = template.Metadata.Labels;
@@ -40,7 +41,7 @@ public static class PodTemplates
                 CreationTimestamp = now,
                 Labels = labels,
                 Annotations = template.Metadata.Annotations,
-                OwnerReferences = [ObjectIdentity.ControllerRef(owner)],
+                OwnerReferences = ownerReferences ?? [ObjectIdentity.ControllerRef(owner)],
             },
             Spec = spec,
             Status = new PodStatus { Phase = "Pending", QosClass = "BestEffort" },

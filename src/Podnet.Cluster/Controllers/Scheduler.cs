@@ -79,66 +79,154 @@ public static class Scheduler
             c = string.CompareOrdinal(a.Namespace, b.Namespace);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
-        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        var order = new SortedSet<(int Load, string Name)>(Comparer<(int Load, string Name)>.Create((x, y) =>
+        // Feasible nodes are tried least loaded first, ties by name: nodes below the pod limit sit in one
+        // bitmap per load, indexed by their position in name order.
+        var queue = new LoadQueue(nodes.Count, config.MaxPodsPerNode);
+        for (int i = 0; i < nodes.Count; i++)
         {
-            var c = x.Load.CompareTo(y.Load);
-            return c != 0 ? c : string.CompareOrdinal(x.Name, y.Name);
-        }));
-        foreach (var n in nodes)
-        {
-            order.Add((load[n.Name], n.Name));
+            queue.Add(i, load[nodes[i].Name]);
         }
-        var scheduled = new Api.Meta.Condition { Type = "PodScheduled", Status = "True", LastTransitionTime = now }; // immutable: shared
-        foreach (var pod in pending)
+        var chosen = new int[pending.Count];
+        var failures = new Dictionary<int, string>();
+        for (int p = 0; p < pending.Count; p++)
         {
-            Node? chosen = null;
-            foreach (var (l, name) in order)
+            var pod = pending[p];
+            chosen[p] = queue.First(i => Fits(pod, nodes[i]));
+            if (chosen[p] >= 0)
             {
-                if (l >= config.MaxPodsPerNode)
-                {
-                    break;
-                }
-                var node = byName[name];
-                if (Fits(pod, node))
-                {
-                    chosen = node;
-                    break;
-                }
+                queue.Increment(chosen[p]);
+                load[nodes[chosen[p]].Name]++;
             }
-            if (chosen is null)
+            else
             {
-                var message = FailureMessage(pod, nodes, load, config);
-                var unschedulable = new Api.Meta.Condition
-                {
-                    Type = "PodScheduled",
-                    Status = "False",
-                    Reason = "Unschedulable",
-                    Message = message,
-                    LastTransitionTime = now,
-                };
-                var old = pod.Status?.Conditions.FirstOrDefault(c => c.Type == "PodScheduled");
-                if (old is null || old.Message != message)
-                {
-                    objects.Put(pod with { Status = (pod.Status ?? new PodStatus()) with { Phase = "Pending", Conditions = [unschedulable] } });
-                }
-                events.Warning(pod, "FailedScheduling", message, "default-scheduler");
-                continue;
+                failures[p] = FailureMessage(pod, nodes, load, config); // as the nodes were loaded when it failed
             }
-            order.Remove((load[chosen.Name], chosen.Name));
-            load[chosen.Name]++;
-            order.Add((load[chosen.Name], chosen.Name));
-            var bound = pod with
+        }
+
+        // The bound pods and their messages, built on all cores; written and recorded in order.
+        var bound = new Pod?[pending.Count];
+        var messages = new string[pending.Count];
+        var scheduled = new Api.Meta.Condition { Type = "PodScheduled", Status = "True", LastTransitionTime = now }; // immutable: shared
+        void Bind(int p)
+        {
+            if (chosen[p] < 0)
             {
-                Spec = pod.Spec with { NodeName = chosen.Name },
+                return;
+            }
+            var pod = pending[p];
+            var node = nodes[chosen[p]].Name;
+            bound[p] = pod with
+            {
+                Spec = pod.Spec with { NodeName = node },
                 Status = (pod.Status ?? new PodStatus()) with
                 {
                     Phase = "Pending",
                     Conditions = [scheduled],
                 },
             };
-            objects.Put(bound);
-            events.Normal(bound, "Scheduled", $"Successfully assigned {pod.Namespace}/{pod.Name} to {chosen.Name}", "default-scheduler");
+            messages[p] = $"Successfully assigned {pod.Namespace}/{pod.Name} to {node}";
+        }
+        if (pending.Count >= 256)
+        {
+            Parallel.For(0, pending.Count, Bind);
+        }
+        else
+        {
+            for (int p = 0; p < pending.Count; p++)
+            {
+                Bind(p);
+            }
+        }
+        var recorded = new List<PendingEvent>(pending.Count);
+        for (int p = 0; p < pending.Count; p++)
+        {
+            var pod = pending[p];
+            if (bound[p] is { } b)
+            {
+                objects.Put(b);
+                recorded.Add(PendingEvent.Normal(b, "Scheduled", messages[p], "default-scheduler"));
+                continue;
+            }
+            var message = failures[p];
+            var unschedulable = new Api.Meta.Condition
+            {
+                Type = "PodScheduled",
+                Status = "False",
+                Reason = "Unschedulable",
+                Message = message,
+                LastTransitionTime = now,
+            };
+            var old = pod.Status?.Conditions.FirstOrDefault(c => c.Type == "PodScheduled");
+            if (old is null || old.Message != message)
+            {
+                objects.Put(pod with { Status = (pod.Status ?? new PodStatus()) with { Phase = "Pending", Conditions = [unschedulable] } });
+            }
+            recorded.Add(PendingEvent.Warning(pod, "FailedScheduling", message, "default-scheduler"));
+        }
+        events.RecordAll(recorded);
+    }
+
+    /// <summary>
+    /// Nodes under the pod limit ordered by (pods bound, name): one bitmap of node positions per load,
+    /// so the least loaded feasible node is the first set bit that fits, from the lowest load up.
+    /// </summary>
+    private sealed class LoadQueue(int nodes, int maxPods)
+    {
+        private readonly ulong[][] bits = new ulong[Math.Max(0, maxPods)][];
+        private readonly int[] count = new int[Math.Max(0, maxPods)];
+        private readonly int[] loadOf = new int[nodes];
+        private readonly int words = (nodes + 63) / 64;
+        private int lowest = int.MaxValue;
+
+        public void Add(int node, int load)
+        {
+            loadOf[node] = load;
+            if (load >= maxPods)
+            {
+                return;
+            }
+            (bits[load] ??= new ulong[words])[node >> 6] |= 1UL << (node & 63);
+            count[load]++;
+            lowest = Math.Min(lowest, load);
+        }
+
+        public void Increment(int node)
+        {
+            var load = loadOf[node];
+            bits[load][node >> 6] &= ~(1UL << (node & 63));
+            count[load]--;
+            while (lowest < maxPods && count[lowest] == 0)
+            {
+                lowest++;
+            }
+            Add(node, load + 1);
+        }
+
+        /// <summary>The first node in (load, name) order that <paramref name="fits"/>, or -1.</summary>
+        public int First(Func<int, bool> fits)
+        {
+            for (int load = lowest; load < maxPods; load++)
+            {
+                if (count[load] == 0)
+                {
+                    continue;
+                }
+                var b = bits[load];
+                for (int w = 0; w < words; w++)
+                {
+                    var word = b[w];
+                    while (word != 0)
+                    {
+                        var node = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                        if (fits(node))
+                        {
+                            return node;
+                        }
+                        word &= word - 1;
+                    }
+                }
+            }
+            return -1;
         }
     }
 

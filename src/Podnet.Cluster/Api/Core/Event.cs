@@ -15,7 +15,7 @@ public sealed record Event : KubeObject
     }
 
     /// <summary><c>involvedObject</c>.</summary>
-    public ObjectReference InvolvedObject { get; init; } = new();
+    public ObjectReference InvolvedObject { get; init; } = ObjectReference.Unset;
     /// <summary><c>reason</c>, e.g. Scheduled, FailedScheduling.</summary>
     public string? Reason { get; init; }
     /// <summary><c>message</c>.</summary>

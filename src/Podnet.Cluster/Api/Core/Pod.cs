@@ -13,7 +13,7 @@ public sealed record Pod : KubeObject
     }
 
     /// <summary>Desired state.</summary>
-    public PodSpec Spec { get; init; } = new();
+    public PodSpec Spec { get; init; } = PodSpec.Unset;
 
     /// <summary>Observed state (written by the scheduler, IPAM and kubelet).</summary>
     public PodStatus? Status { get; init; }

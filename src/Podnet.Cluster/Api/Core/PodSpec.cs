@@ -7,6 +7,9 @@ namespace Podnet.Cluster.Api.Core;
 /// <summary>Kubernetes <c>v1 PodSpec</c> (the fields that matter to networking; the rest is kept in <see cref="Unmodeled"/>).</summary>
 public sealed record PodSpec
 {
+    // The default spec of a new pod or template, shared (immutable; see ObjectMeta.Unset).
+    internal static readonly PodSpec Unset = new();
+
     /// <summary><c>containers</c>.</summary>
     public IReadOnlyList<Container> Containers { get; init; } = [];
     /// <summary><c>initContainers</c>.</summary>

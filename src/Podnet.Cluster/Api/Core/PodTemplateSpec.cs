@@ -8,9 +8,9 @@ namespace Podnet.Cluster.Api.Core;
 public sealed record PodTemplateSpec
 {
     /// <summary>Template metadata (labels, annotations).</summary>
-    public ObjectMeta Metadata { get; init; } = new();
+    public ObjectMeta Metadata { get; init; } = ObjectMeta.Unset;
     /// <summary>Template pod spec.</summary>
-    public PodSpec Spec { get; init; } = new();
+    public PodSpec Spec { get; init; } = PodSpec.Unset;
     /// <summary>Unmodelled fields.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unmodeled { get; init; }

@@ -21,7 +21,7 @@ public abstract record KubeObject
 
     /// <summary>Standard object metadata.</summary>
     [JsonPropertyOrder(-1)]
-    public ObjectMeta Metadata { get; init; } = new();
+    public ObjectMeta Metadata { get; init; } = ObjectMeta.Unset;
 
     /// <summary>Top-level fields Podnet does not model, kept verbatim for round trips.</summary>
     [JsonExtensionData]

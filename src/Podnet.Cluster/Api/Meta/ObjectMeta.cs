@@ -6,6 +6,10 @@ namespace Podnet.Cluster.Api.Meta;
 /// <summary>Kubernetes <c>metav1.ObjectMeta</c>: the metadata every persisted object has.</summary>
 public sealed record ObjectMeta
 {
+    // The default of a new object's metadata, shared: the records are immutable, and a fresh default
+    // per object (replaced at once by an initializer in nearly every construction) is garbage.
+    internal static readonly ObjectMeta Unset = new();
+
     /// <summary><c>metadata.name</c>.</summary>
     public string Name { get; init; } = "";
 

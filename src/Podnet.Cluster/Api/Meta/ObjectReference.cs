@@ -6,6 +6,9 @@ namespace Podnet.Cluster.Api.Meta;
 /// <summary>Kubernetes <c>corev1.ObjectReference</c> (EndpointSlice targetRef, Event involvedObject).</summary>
 public sealed record ObjectReference
 {
+    // The default of an event's involved object, shared (immutable; see ObjectMeta.Unset).
+    internal static readonly ObjectReference Unset = new();
+
     /// <summary>Kind of the referent.</summary>
     public string? Kind { get; init; }
     /// <summary>Namespace of the referent.</summary>
