@@ -78,9 +78,11 @@ public sealed class ApplyEngine
         clock.Restart();
         allocator = null;
         bool changed = false;
-        foreach (var item in manifests.Items)
+        var prepared = Prepare(manifests.Items, mode);
+        for (int i = 0; i < manifests.Items.Count; i++)
         {
-            var outcome = ApplyOne(item, mode, objects, config, now, out var error);
+            var item = manifests.Items[i];
+            var outcome = ApplyOne(item, prepared[i], mode, objects, config, now, out var error);
             if (error is not null)
             {
                 errors.Add(error);
@@ -116,7 +118,63 @@ public sealed class ApplyEngine
         return rc;
     }
 
-    private string? ApplyOne(ManifestItem item, ApplyMode mode, ObjectSet objects, ClusterConfig config, DateTimeOffset now, out string? error)
+    /// <summary>What applying an object computes from the object alone (its namespace resolved): kubectl's last-applied text and the apiserver's defaulting and validation.</summary>
+    private sealed record Prepared(KubeObject Namespaced, string? LastApplied, KubeObject Defaulted, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>
+    /// The per-object work that does not depend on the cluster, done on all cores before the objects are
+    /// applied in order; null for an object whose mapping, name or namespace is an error (reported in order).
+    /// </summary>
+    private Prepared?[] Prepare(IReadOnlyList<ManifestItem> items, ApplyMode mode)
+    {
+        var prepared = new Prepared?[items.Count];
+        void One(int i)
+        {
+            var obj = items[i].Object;
+            var type = KindRegistry.For(obj);
+            if (type is null || string.IsNullOrEmpty(obj.Name))
+            {
+                return;
+            }
+            var ns = "";
+            if (type.Namespaced)
+            {
+                ns = obj.Namespace;
+                if (namespaceFlag is not null && ns.Length > 0 && ns != namespaceFlag)
+                {
+                    return;
+                }
+                if (ns.Length == 0)
+                {
+                    ns = namespaceFlag ?? "default";
+                }
+            }
+            obj = obj with { Metadata = obj.Metadata with { Namespace = ns } };
+            try
+            {
+                var defaulted = ObjectDefaulter.Default(obj, ns);
+                prepared[i] = new Prepared(obj, mode == ApplyMode.Apply ? LastApplied(obj) : null, defaulted, ObjectValidator.Validate(defaulted));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // left to ApplyOne, which meets the same failure in order, as before
+            }
+        }
+        if (items.Count >= 256)
+        {
+            Parallel.For(0, items.Count, One);
+        }
+        else
+        {
+            for (int i = 0; i < items.Count; i++)
+            {
+                One(i);
+            }
+        }
+        return prepared;
+    }
+
+    private string? ApplyOne(ManifestItem item, Prepared? prepared, ApplyMode mode, ObjectSet objects, ClusterConfig config, DateTimeOffset now, out string? error)
     {
         error = null;
         var obj = item.Object;
@@ -151,7 +209,7 @@ public sealed class ApplyEngine
                 return null;
             }
         }
-        obj = obj with { Metadata = obj.Metadata with { Namespace = ns } };
+        obj = prepared?.Namespaced ?? obj with { Metadata = obj.Metadata with { Namespace = ns } };
         var existing = objects.Get(obj.Kind, ns, obj.Name);
         if (mode == ApplyMode.Create && existing is not null)
         {
@@ -167,7 +225,7 @@ public sealed class ApplyEngine
         string? lastApplied = null;
         if (mode == ApplyMode.Apply)
         {
-            lastApplied = LastApplied(obj);
+            lastApplied = prepared is not null ? prepared.LastApplied : LastApplied(obj);
             if (existing is not null && existing.Metadata.Annotations.GetValueOrDefault(LastAppliedAnnotation) == lastApplied)
             {
                 return "unchanged";
@@ -175,8 +233,8 @@ public sealed class ApplyEngine
         }
 
         // the apiserver's defaulting and validation
-        var defaulted = ObjectDefaulter.Default(obj, ns);
-        var fieldErrors = ObjectValidator.Validate(defaulted);
+        var defaulted = prepared?.Defaulted ?? ObjectDefaulter.Default(obj, ns);
+        var fieldErrors = prepared?.Errors ?? ObjectValidator.Validate(defaulted);
         if (fieldErrors.Count > 0)
         {
             error = new InvalidObjectException(defaulted, fieldErrors).KubectlMessage.TrimEnd('\n');

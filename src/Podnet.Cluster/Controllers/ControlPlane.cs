@@ -64,9 +64,10 @@ public static class ControlPlane
         Done("workload statuses");
         LoadBalancerController.Sync(objects, config, events);
         Done("load balancers");
-        EndpointSliceController.Sync(objects, now);
+        var pods = new EndpointSliceController.PodIndex(objects); // pods do not change from here on
+        EndpointSliceController.Sync(objects, now, pods);
         Done("endpointslices");
-        EndpointsController.Sync(objects, now);
+        EndpointsController.Sync(objects, now, pods);
         Done("endpoints");
         Ingresses.IngressStatusController.Sync(objects, events);
         Done("ingress status");

@@ -19,13 +19,37 @@ public static class DeploymentController
     public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events)
     {
         var byOwner = ReplicaSetsByOwner(objects);
-        foreach (var d in objects.OfKind<Deployment>("Deployment"))
+        var deployments = objects.OfKind<Deployment>("Deployment");
+        // The template hashes (canonical JSON, then FNV) are independent: computed on all cores.
+        var hashes = new string[deployments.Count];
+        void Hash(int i)
         {
+            var d = deployments[i];
+            if (d.Spec.Selector is not null && d.Metadata.DeletionTimestamp is null)
+            {
+                hashes[i] = TemplateHash(d.Spec.Template);
+            }
+        }
+        if (deployments.Count >= 64)
+        {
+            Parallel.For(0, deployments.Count, Hash);
+        }
+        else
+        {
+            for (int i = 0; i < deployments.Count; i++)
+            {
+                Hash(i);
+            }
+        }
+        var pending = new List<PendingEvent>();
+        for (int i = 0; i < deployments.Count; i++)
+        {
+            var d = deployments[i];
             if (d.Spec.Selector is null || d.Metadata.DeletionTimestamp is not null)
             {
                 continue;
             }
-            var hash = TemplateHash(d.Spec.Template);
+            var hash = hashes[i];
             var rsName = d.Name + "-" + hash;
             var desired = d.Spec.Replicas ?? 1;
             var owned = Owned(byOwner, d);
@@ -36,7 +60,7 @@ public static class DeploymentController
             {
                 current = NewReplicaSet(d, rsName, hash, desired, revision + 1, now);
                 objects.Put(current);
-                events.Normal(d, "ScalingReplicaSet", $"Scaled up replica set {rsName} from 0 to {desired}", "deployment-controller");
+                pending.Add(PendingEvent.Normal(d, "ScalingReplicaSet", $"Scaled up replica set {rsName} from 0 to {desired}", "deployment-controller"));
             }
             else if ((current.Spec.Replicas ?? 1) != desired)
             {
@@ -46,14 +70,15 @@ public static class DeploymentController
                     Metadata = current.Metadata with { Annotations = WithAnnotation(current.Metadata.Annotations, "deployment.kubernetes.io/desired-replicas", desired.ToString(CultureInfo.InvariantCulture)) },
                     Spec = current.Spec with { Replicas = desired },
                 });
-                events.Normal(d, "ScalingReplicaSet", $"Scaled {(desired > from ? "up" : "down")} replica set {rsName} from {from} to {desired}", "deployment-controller");
+                pending.Add(PendingEvent.Normal(d, "ScalingReplicaSet", $"Scaled {(desired > from ? "up" : "down")} replica set {rsName} from {from} to {desired}", "deployment-controller"));
             }
             foreach (var old in owned.Where(rs => rs.Name != rsName && (rs.Spec.Replicas ?? 1) != 0))
             {
                 objects.Put(old with { Spec = old.Spec with { Replicas = 0 } });
-                events.Normal(d, "ScalingReplicaSet", $"Scaled down replica set {old.Name} from {old.Spec.Replicas ?? 1} to 0", "deployment-controller");
+                pending.Add(PendingEvent.Normal(d, "ScalingReplicaSet", $"Scaled down replica set {old.Name} from {old.Spec.Replicas ?? 1} to 0", "deployment-controller"));
             }
         }
+        events.RecordAll(pending);
     }
 
     private static Dictionary<string, List<ReplicaSet>> ReplicaSetsByOwner(ObjectSet objects)

@@ -24,10 +24,11 @@ public static class EndpointSliceController
     internal sealed record PodEndpoint(Pod Pod, IReadOnlyList<EndpointPort> Ports, bool Ready, bool Serving, bool Terminating);
 
     /// <summary>Pods of a namespace indexed by label pair, for selector lookups on large clusters.</summary>
-    internal sealed class PodIndex
+    public sealed class PodIndex
     {
         private readonly Dictionary<(string Ns, string Key, string Value), List<Pod>> byLabel = [];
 
+        /// <summary>Indexes the pods of <paramref name="objects"/> (a snapshot: pods written later are not seen).</summary>
         public PodIndex(ObjectSet objects)
         {
             foreach (var o in objects.Unordered("Pod"))
@@ -134,9 +135,9 @@ public static class EndpointSliceController
         string.Join(";", ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}/{p.AppProtocol}").Order(StringComparer.Ordinal));
 
     /// <summary>Reconciles the EndpointSlices of every Service.</summary>
-    public static void Sync(ObjectSet objects, DateTimeOffset now)
+    public static void Sync(ObjectSet objects, DateTimeOffset now, PodIndex? pods = null)
     {
-        var index = new PodIndex(objects);
+        var index = pods ?? new PodIndex(objects);
         var slicesByService = new Dictionary<(string, string), List<EndpointSlice>>();
         foreach (var o in objects.Unordered("EndpointSlice"))
         {
@@ -155,17 +156,39 @@ public static class EndpointSliceController
         }
         var services = objects.OfKind<Service>("Service");
         var live = new HashSet<(string, string)>();
-        foreach (var svc in services)
+        static bool Selects(Service svc) => svc.Spec.Selector.Count > 0 && (svc.Spec.Type ?? "ClusterIP") != "ExternalName";
+        // What each Service's slices should hold depends only on its pods: computed on all cores.
+        var desired = new List<(IReadOnlyList<EndpointPort> Ports, List<Endpoint> Endpoints)>?[services.Count];
+        void Desire(int i)
         {
-            if (svc.Spec.Selector.Count == 0 || (svc.Spec.Type ?? "ClusterIP") == "ExternalName")
+            var svc = services[i];
+            if (Selects(svc))
+            {
+                desired[i] = DesiredSlices(svc, Candidates(svc, index.Select(svc.Namespace, svc.Spec.Selector)));
+            }
+        }
+        if (services.Count >= 64)
+        {
+            Parallel.For(0, services.Count, Desire);
+        }
+        else
+        {
+            for (int i = 0; i < services.Count; i++)
+            {
+                Desire(i);
+            }
+        }
+        for (int i = 0; i < services.Count; i++)
+        {
+            var svc = services[i];
+            if (!Selects(svc))
             {
                 continue;
             }
             live.Add((svc.Namespace, svc.Name));
             var existing = slicesByService.GetValueOrDefault((svc.Namespace, svc.Name)) ?? [];
             existing.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            var desired = DesiredSlices(svc, Candidates(svc, index.Select(svc.Namespace, svc.Spec.Selector)));
-            Reconcile(objects, svc, existing, desired, now);
+            Reconcile(objects, svc, existing, desired[i]!, now);
         }
         foreach (var ((ns, name), slices) in slicesByService)
         {

@@ -16,16 +16,20 @@ public static class EndpointsController
     public const string TriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time";
 
     /// <summary>Reconciles the Endpoints of every Service.</summary>
-    public static void Sync(ObjectSet objects, DateTimeOffset now)
+    public static void Sync(ObjectSet objects, DateTimeOffset now, EndpointSliceController.PodIndex? pods = null)
     {
-        var index = new EndpointSliceController.PodIndex(objects);
+        var index = pods ?? new EndpointSliceController.PodIndex(objects);
         var services = objects.OfKind<Service>("Service");
         var names = new HashSet<(string, string)>(services.Select(s => (s.Namespace, s.Name)));
-        foreach (var svc in services)
+        // Each Service's Endpoints depend only on its pods: built on all cores while the set is only
+        // read, then written in order.
+        var writes = new Endpoints?[services.Count];
+        void Build(int i)
         {
+            var svc = services[i];
             if (svc.Spec.Selector.Count == 0 || (svc.Spec.Type ?? "ClusterIP") == "ExternalName")
             {
-                continue;
+                return;
             }
             var candidates = EndpointSliceController.Candidates(svc, index.Select(svc.Namespace, svc.Spec.Selector))
                 .Where(c => !c.Terminating).ToList();
@@ -75,7 +79,25 @@ public static class EndpointsController
                 {
                     [TriggerTimeAnnotation] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 };
-                objects.Put(ObjectIdentity.WithUid(desired with { Metadata = desired.Metadata with { Annotations = annotations } }));
+                writes[i] = ObjectIdentity.WithUid(desired with { Metadata = desired.Metadata with { Annotations = annotations } });
+            }
+        }
+        if (services.Count >= 64)
+        {
+            Parallel.For(0, services.Count, Build);
+        }
+        else
+        {
+            for (int i = 0; i < services.Count; i++)
+            {
+                Build(i);
+            }
+        }
+        foreach (var write in writes)
+        {
+            if (write is not null)
+            {
+                objects.Put(write);
             }
         }
         foreach (var ep in objects.OfKind<Endpoints>("Endpoints"))

@@ -69,7 +69,7 @@ public sealed record PodStartupReport(IReadOnlyList<ContainerStartup> Containers
 /// <summary>Start-up reports remembered during one convergence, by namespace and pod spec.</summary>
 public sealed class StartupCache
 {
-    internal System.Collections.Concurrent.ConcurrentDictionary<string, (PodStartupReport Report, string PodIp)> Reports { get; } = new(StringComparer.Ordinal);
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<(PodStartupReport Report, string PodIp)>> Reports { get; } = new(StringComparer.Ordinal);
 
     internal System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, PodSpec Spec), string> Keys { get; } = new();
 }
@@ -103,21 +103,15 @@ public static class PodStartup
     {
         // Replicas share their template's spec objects: the record's equality (fields and list
         // references) finds them without encoding; a spec equal only in content is found by its JSON.
-        // Safe to call from several threads: sandboxes are started one at a time.
+        // Safe to call from several threads: each sandbox is a World of its own (the kernel keeps no
+        // process-wide state), so different specs start in parallel; one spec's sandbox starts once
+        // and the other replicas wait for its report.
         var spec = pod.Spec with { NodeName = null };
         var key = cache.Keys.GetOrAdd((pod.Namespace, spec), static (k, p) =>
             k.Namespace + "\n" + KubeObjectCodec.EncodeString(p with { Metadata = new() { Name = "p", Namespace = k.Namespace }, Status = null, Spec = k.Spec }), pod);
-        if (!cache.Reports.TryGetValue(key, out var known))
-        {
-            lock (cache.Reports)
-            {
-                if (!cache.Reports.TryGetValue(key, out known))
-                {
-                    known = (Run(pod, podIp, nodeName, podCidr, clusterDomain, services), podIp);
-                    cache.Reports[key] = known;
-                }
-            }
-        }
+        var known = cache.Reports.GetOrAdd(key, static (_, a) => new Lazy<(PodStartupReport, string)>(
+            () => (Run(a.pod, a.podIp, a.nodeName, a.podCidr, a.clusterDomain, a.services), a.podIp),
+            LazyThreadSafetyMode.ExecutionAndPublication), (pod, podIp, nodeName, podCidr, clusterDomain, services)).Value;
         return known.Report.For(known.PodIp, podIp);
     }
 
