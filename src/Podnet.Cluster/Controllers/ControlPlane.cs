@@ -53,7 +53,7 @@ public static class ControlPlane
         Done("statefulset, daemonset, job");
         Scheduler.Sync(objects, config, now, events);
         Done("scheduler");
-        PodLifecycleController.Sync(objects, now, events);
+        PodLifecycleController.Sync(objects, now, events, step);
         Done("pod lifecycle (IPAM, kubelet)");
         podsByOwner = PodTemplates.IndexByOwner(objects);
         ReplicaSetController.UpdateStatus(objects, podsByOwner);

@@ -14,8 +14,21 @@ namespace Podnet.Cluster.Controllers;
 public static class PodLifecycleController
 {
     /// <summary>Starts every bound pod that has not started yet.</summary>
-    public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events)
+    /// <param name="objects">The cluster's objects.</param>
+    /// <param name="now">The time the kubelets see.</param>
+    /// <param name="events">Where the kubelets' events go.</param>
+    /// <param name="step">Optional: told each phase's name and wall time (diagnostics).</param>
+    public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events, Action<string, TimeSpan>? step = null)
     {
+        var clock = step is null ? null : System.Diagnostics.Stopwatch.StartNew();
+        void Done(string name)
+        {
+            if (clock is not null)
+            {
+                step!("pod lifecycle: " + name, clock.Elapsed);
+                clock.Restart();
+            }
+        }
         var ipam = new PodIpam(objects);
         List<Service>? services = null;
         var startups = new Kubelet.StartupCache();
@@ -58,6 +71,12 @@ public static class PodLifecycleController
             }
         }
 
+        if (services is not null)
+        {
+            Kubelet.PodStartup.StartAll(
+                work.Where(w => w.Evaluate).Select(w => (w.Pod, w.Ip!, w.Node.Name, w.Node.Spec.PodCIDR!)).ToList(), "cluster.local", services, startups);
+        }
+        Done("order and addresses, sandboxes");
         // 2. What each kubelet reports, and its events: independent per pod, so spread over the cores.
         var started = new Pod?[work.Count];
         var podEvents = new PendingEvent[work.Count][];
@@ -89,6 +108,7 @@ public static class PodLifecycleController
             }
         }
 
+        Done("kubelet reports, statuses and events (parallel)");
         // 3. In start order again: the writes and the kubelet's events.
         var pending = new List<PendingEvent>(work.Count * 4);
         for (int i = 0; i < work.Count; i++)
@@ -110,7 +130,9 @@ public static class PodLifecycleController
             objects.Put(started[i]!);
             pending.AddRange(podEvents[i]);
         }
+        Done("pod writes");
         events.RecordAll(pending);
+        Done("events");
     }
 
     /// <summary>The kubelet's events for a pod it started: image, create and start per container, then what the start-up report saw.</summary>

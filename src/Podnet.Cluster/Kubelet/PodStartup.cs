@@ -101,19 +101,45 @@ public static class PodStartup
     /// </summary>
     public static PodStartupReport Evaluate(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services, StartupCache cache)
     {
-        // Replicas share their template's spec objects: the record's equality (fields and list
-        // references) finds them without encoding; a spec equal only in content is found by its JSON.
         // Safe to call from several threads: each sandbox is a World of its own (the kernel keeps no
         // process-wide state), so different specs start in parallel; one spec's sandbox starts once
         // and the other replicas wait for its report.
-        var spec = pod.Spec with { NodeName = null };
-        var key = cache.Keys.GetOrAdd((pod.Namespace, spec), static (k, p) =>
-            k.Namespace + "\n" + KubeObjectCodec.EncodeString(p with { Metadata = new() { Name = "p", Namespace = k.Namespace }, Status = null, Spec = k.Spec }), pod);
-        var known = cache.Reports.GetOrAdd(key, static (_, a) => new Lazy<(PodStartupReport, string)>(
+        var known = cache.Reports.GetOrAdd(Key(pod, cache), static (_, a) => new Lazy<(PodStartupReport, string)>(
             () => (Run(a.pod, a.podIp, a.nodeName, a.podCidr, a.clusterDomain, a.services), a.podIp),
             LazyThreadSafetyMode.ExecutionAndPublication), (pod, podIp, nodeName, podCidr, clusterDomain, services)).Value;
         return known.Report.For(known.PodIp, podIp);
     }
+
+    /// <summary>
+    /// Starts the sandboxes that <paramref name="pods"/> (in start order) need, all cores at once, so that
+    /// <see cref="Evaluate"/> then only reads reports: one sandbox per namespace and spec, started for the
+    /// first pod of that spec in the list (so which replica stands for the others does not depend on timing).
+    /// </summary>
+    public static void StartAll(IReadOnlyList<(Pod Pod, string PodIp, string NodeName, string PodCidr)> pods, string clusterDomain, IReadOnlyList<Service> services, StartupCache cache)
+    {
+        var first = new List<(string Key, (Pod Pod, string PodIp, string NodeName, string PodCidr) At)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in pods)
+        {
+            var key = Key(p.Pod, cache);
+            if (!cache.Reports.ContainsKey(key) && seen.Add(key))
+            {
+                first.Add((key, p));
+            }
+        }
+        Parallel.ForEach(first, f =>
+        {
+            var (pod, podIp, nodeName, podCidr) = f.At;
+            var report = Run(pod, podIp, nodeName, podCidr, clusterDomain, services);
+            cache.Reports.TryAdd(f.Key, new Lazy<(PodStartupReport, string)>((report, podIp)));
+        });
+    }
+
+    // Replicas share their template's spec objects: the record's equality (fields and list references)
+    // finds them without encoding; a spec equal only in content is found by its JSON.
+    private static string Key(Pod pod, StartupCache cache) =>
+        cache.Keys.GetOrAdd((pod.Namespace, pod.Spec with { NodeName = null }), static (k, p) =>
+            k.Namespace + "\n" + KubeObjectCodec.EncodeString(p with { Metadata = new() { Name = "p", Namespace = k.Namespace }, Status = null, Spec = k.Spec }), pod);
 
     private static PodStartupReport Run(Pod pod, string podIp, string nodeName, string podCidr, string clusterDomain, IReadOnlyList<Service> services)
     {
