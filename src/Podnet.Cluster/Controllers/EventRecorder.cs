@@ -17,6 +17,7 @@ public sealed class EventRecorder
     // What was recorded, by involved object (its UID, or kind/namespace/name without one): a handful
     // of (reason, message) pairs each, so one short key is hashed per event instead of the message.
     private readonly Dictionary<string, List<(string? Reason, string? Message)>> seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<(string? Reason, string? Message)>> seenMany = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Component, string? Host), EventSource> sources = [];
     private KubeObject? lastInvolved;
     private ObjectReference? lastReference;
@@ -46,6 +47,21 @@ public sealed class EventRecorder
         if (!exists || list is null)
         {
             list = new List<(string? Reason, string? Message)>(4) { (reason, message) };
+            return true;
+        }
+        if (list.Count >= 16)
+        {
+            // an object with many events (a DaemonSet creating a pod per node): a set, not a scan
+            if (!seenMany.TryGetValue(key, out var set))
+            {
+                set = new HashSet<(string? Reason, string? Message)>(list);
+                seenMany[key] = set;
+            }
+            if (!set.Add((reason, message)))
+            {
+                return false;
+            }
+            list.Add((reason, message));
             return true;
         }
         foreach (var (r, m) in list)
