@@ -182,35 +182,60 @@ public static class PodLifecycleController
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Status, string? Reason, string? Message), Condition> known = new();
 
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<PodIP>> addresses = new(StringComparer.Ordinal);
+
         public Condition Get(string type, string status, string? reason = null, string? message = null) =>
             known.GetOrAdd((type, status, reason, message), static (k, now) => Cond(k.Type, k.Status, now, k.Reason, k.Message), now);
+
+        /// <summary>The <c>hostIPs</c> list of a node's pods (immutable: one per node).</summary>
+        public IReadOnlyList<PodIP> Addresses(string hostIp) =>
+            addresses.GetOrAdd(hostIp, static ip => [new PodIP { Ip = ip }]);
     }
 
     /// <summary>The pod once its sandbox has <paramref name="ip"/> and its containers run.</summary>
     private static Pod Running(Pod pod, string ip, string hostIp, DateTimeOffset now, Kubelet.PodStartupReport? startup, Conditions conds)
     {
-        var gatesOk = pod.Spec.ReadinessGates.All(g =>
-            pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") == true);
-        var containers = pod.Spec.Containers.Select(c => ContainerAfterStartup(pod, c, startup?.Containers.FirstOrDefault(s => s.Name == c.Name), now)).ToList();
-        var unready = containers.Where(c => !c.Ready).Select(c => c.Name).ToList();
-        var containersReady = unready.Count == 0
+        var gates = pod.Spec.ReadinessGates;
+        bool GateTrue(PodReadinessGate g) =>
+            pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") == true;
+        var containers = new List<ContainerStatus>(pod.Spec.Containers.Count);
+        List<string>? unready = null;
+        foreach (var c in pod.Spec.Containers)
+        {
+            Kubelet.ContainerStartup? report = null;
+            foreach (var r in startup?.Containers ?? [])
+            {
+                if (r.Name == c.Name)
+                {
+                    report = r;
+                    break;
+                }
+            }
+            var status = ContainerAfterStartup(pod, c, report, now);
+            containers.Add(status);
+            if (!status.Ready)
+            {
+                (unready ??= []).Add(status.Name);
+            }
+        }
+        var unreadyMessage = unready is null ? null : $"containers with unready status: [{string.Join(" ", unready)}]";
+        var containersReady = unreadyMessage is null
             ? conds.Get("ContainersReady", "True")
-            : conds.Get("ContainersReady", "False", "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]");
-        var unreadyGates = pod.Spec.ReadinessGates.Where(g =>
-            pod.Status?.Conditions.Any(c => c.Type == g.ConditionType && c.Status == "True") != true).Select(g => g.ConditionType).ToList();
-        var ready = unready.Count > 0
-            ? conds.Get("Ready", "False", "ContainersNotReady", $"containers with unready status: [{string.Join(" ", unready)}]")
-            : gatesOk
+            : conds.Get("ContainersReady", "False", "ContainersNotReady", unreadyMessage);
+        var unreadyGate = gates.Count == 0 ? null : gates.FirstOrDefault(g => !GateTrue(g));
+        var ready = unreadyMessage is not null
+            ? conds.Get("Ready", "False", "ContainersNotReady", unreadyMessage)
+            : unreadyGate is null
             ? conds.Get("Ready", "True")
-            : conds.Get("Ready", "False", "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{unreadyGates[0]}\" does not exist.");
-        var gateConditions = pod.Status?.Conditions.Where(c => pod.Spec.ReadinessGates.Any(g => g.ConditionType == c.Type)) ?? [];
+            : conds.Get("Ready", "False", "ReadinessGatesNotReady", $"corresponding condition of pod readiness gate \"{unreadyGate.ConditionType}\" does not exist.");
+        var gateConditions = gates.Count == 0 ? [] : pod.Status?.Conditions.Where(c => gates.Any(g => g.ConditionType == c.Type)) ?? [];
         return pod with
         {
             Status = (pod.Status ?? new PodStatus()) with
             {
                 Phase = "Running",
                 HostIP = hostIp,
-                HostIPs = [new PodIP { Ip = hostIp }],
+                HostIPs = conds.Addresses(hostIp),
                 PodIP = ip,
                 PodIPs = [new PodIP { Ip = ip }],
                 StartTime = now,
@@ -237,7 +262,7 @@ public static class PodLifecycleController
             Name = c.Name,
             Image = c.Image ?? "",
             ImageID = "",
-            ContainerID = "containerd://" + ContainerId(pod, c.Name),
+            ContainerID = ContainerId(pod, c.Name),
             Ready = s?.Ready ?? true,
             Started = true,
             RestartCount = s?.RestartCount ?? 0,
@@ -320,17 +345,19 @@ public static class PodLifecycleController
         };
     }
 
+    /// <summary><c>containerd://</c> and 64 hex digits: FNV-1a of "&lt;i&gt;&lt;uid&gt;/&lt;container&gt;" for i = 0..3.</summary>
     private static string ContainerId(Pod pod, string container)
     {
-        // 64 hex digits: FNV-1a of "<i><uid>/<container>" for i = 0..3
         var seed = (pod.Metadata.Uid ?? pod.Namespace + "/" + pod.Name) + "/" + container;
-        return string.Create(64, seed, static (span, seed) =>
+        const string scheme = "containerd://";
+        return string.Create(scheme.Length + 64, seed, static (span, seed) =>
         {
+            scheme.CopyTo(span);
             for (int i = 0; i < 4; i++)
             {
                 ulong h = NameGenerator.Fnv64a(14695981039346656037, [(char)('0' + i)]);
                 h = NameGenerator.Fnv64a(h, seed);
-                h.TryFormat(span[(i * 16)..], out _, "x16", CultureInfo.InvariantCulture);
+                h.TryFormat(span[(scheme.Length + i * 16)..], out _, "x16", CultureInfo.InvariantCulture);
             }
         });
     }
