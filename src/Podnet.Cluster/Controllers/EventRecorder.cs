@@ -20,6 +20,7 @@ public sealed class EventRecorder
     private readonly Dictionary<string, HashSet<(string? Reason, string? Message)>> seenMany = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Component, string? Host), EventSource> sources = [];
     private KubeObject? lastInvolved;
+    private EventSource? lastSource;
     private ObjectReference? lastReference;
     private long sequence;
 
@@ -42,13 +43,21 @@ public sealed class EventRecorder
     /// <summary>Notes an event; false when the same one was already recorded.</summary>
     private bool Seen(string? kind, string? ns, string? name, string? uid, string? reason, string? message)
     {
-        var key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
-        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out var exists);
-        if (!exists || list is null)
-        {
-            list = new List<(string? Reason, string? Message)>(4) { (reason, message) };
-            return true;
-        }
+        var list = Entries(kind, ns, name, uid, out var key);
+        return Note(key, list, reason, message);
+    }
+
+    /// <summary>What was recorded about one involved object (created empty the first time).</summary>
+    private List<(string? Reason, string? Message)> Entries(string? kind, string? ns, string? name, string? uid, out string key)
+    {
+        key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
+        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out _);
+        return list ??= new List<(string? Reason, string? Message)>(4);
+    }
+
+    /// <summary>Adds (reason, message) to an object's entries; false when it is there already.</summary>
+    private bool Note(string key, List<(string? Reason, string? Message)> list, string? reason, string? message)
+    {
         if (list.Count >= 16)
         {
             // an object with many events (a DaemonSet creating a pod per node): a set, not a scan
@@ -111,11 +120,20 @@ public sealed class EventRecorder
         // In order: deduplication, the involved-object references and sources, and the sequence numbers.
         var kept = new (int Index, ObjectReference Reference, EventSource Source, long Sequence)[pending.Count];
         int n = 0;
+        KubeObject? previous = null;
+        List<(string? Reason, string? Message)>? entries = null;
+        string key = "";
         for (int i = 0; i < pending.Count; i++)
         {
             var p = pending[i];
             var involved = p.Involved;
-            if (Seen(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, p.Reason, p.Message))
+            if (!ReferenceEquals(involved, previous))
+            {
+                // the events of one object come together: one look-up for all of them
+                previous = involved;
+                entries = Entries(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, out key);
+            }
+            if (Note(key, entries!, p.Reason, p.Message))
             {
                 kept[n++] = (i, Reference(involved), Source(p.Component, p.Host), sequence++);
             }
@@ -158,11 +176,16 @@ public sealed class EventRecorder
 
     private EventSource Source(string component, string? host)
     {
+        if (lastSource is { } last && ReferenceEquals(last.Component, component) && ReferenceEquals(last.Host, host))
+        {
+            return last;
+        }
         if (!sources.TryGetValue((component, host), out var source))
         {
             source = new EventSource { Component = component, Host = host };
             sources[(component, host)] = source;
         }
+        lastSource = source;
         return source;
     }
 
