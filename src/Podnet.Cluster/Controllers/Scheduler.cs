@@ -95,11 +95,11 @@ public static class Scheduler
             if (chosen[p] >= 0)
             {
                 queue.Increment(chosen[p]);
-                load[nodes[chosen[p]].Name]++;
             }
             else
             {
-                failures[p] = FailureMessage(pod, nodes, load, config); // as the nodes were loaded when it failed
+                // as the nodes were loaded when it failed
+                failures[p] = FailureMessage(pod, nodes, nodes.Select((n, i) => (n.Name, i)).ToDictionary(x => x.Name, x => queue.LoadOf(x.i), StringComparer.Ordinal), config);
             }
         }
 
@@ -189,6 +189,8 @@ public static class Scheduler
             count[load]++;
             lowest = Math.Min(lowest, load);
         }
+
+        public int LoadOf(int node) => loadOf[node];
 
         public void Increment(int node)
         {
