@@ -17,12 +17,23 @@ public sealed class Describer
 {
     private readonly ObjectSet objects;
     private readonly DateTimeOffset now;
+    private readonly Func<KubeObject, IReadOnlyList<Event>> eventsAbout;
 
-    /// <summary>Creates a describer over a cluster's objects at <paramref name="now"/>.</summary>
+    /// <summary>Creates a describer over a cluster's objects at <paramref name="now"/> (events from the set).</summary>
     public Describer(ObjectSet objects, DateTimeOffset now)
+        : this(objects, now, involved => EventRecorder.For(objects, involved))
+    {
+    }
+
+    /// <summary>
+    /// Creates a describer over a cluster's objects at <paramref name="now"/>, reading an object's events
+    /// with <paramref name="eventsAbout"/> (a stored cluster reads them from its store).
+    /// </summary>
+    public Describer(ObjectSet objects, DateTimeOffset now, Func<KubeObject, IReadOnlyList<Event>> eventsAbout)
     {
         this.objects = objects;
         this.now = now;
+        this.eventsAbout = eventsAbout;
     }
 
     /// <summary>Describes one object.</summary>
@@ -110,7 +121,7 @@ public sealed class Describer
 
     private void Events(PrefixWriter w, KubeObject obj)
     {
-        var events = EventRecorder.For(objects, obj)
+        var events = eventsAbout(obj)
             .OrderBy(e => e.LastTimestamp ?? e.Metadata.CreationTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
         if (events.Count == 0)
         {

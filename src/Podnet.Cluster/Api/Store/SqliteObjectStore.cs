@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
@@ -159,6 +160,93 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         lock (_gate)
         {
             _conn.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The identity of every stored Event (key, involved object, reason, message), read with one query and
+    /// without decoding any Event: what the event recorder's de-duplication and the garbage collector need
+    /// on a cluster whose Events outnumber every other object.
+    /// </summary>
+    public IReadOnlyList<EventIdentity> ListEventIdentities()
+    {
+        lock (_gate)
+        {
+            using var sqlTx = _conn.BeginTransaction(deferred: true);
+            var db = _conn.Handle!;
+            var result = new List<EventIdentity>();
+            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            CheckRead(db, raw.sqlite3_prepare_v2(db, "SELECT namespace, name, body FROM objects WHERE resource = ?1 ORDER BY namespace, name", out var stmt));
+            using (stmt)
+            {
+                CheckRead(db, raw.sqlite3_bind_text(stmt, 1, EventResource));
+                int rc;
+                while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                {
+                    var ns = Shared(raw.sqlite3_column_text(stmt, 0).utf8_to_string(), strings);
+                    var name = raw.sqlite3_column_text(stmt, 1).utf8_to_string();
+                    result.Add(EventIdentity.Read(ns, name, raw.sqlite3_column_blob(stmt, 2), strings));
+                }
+
+                CheckRead(db, rc);
+            }
+
+            sqlTx.Commit();
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Stored Events whose JSON contains <paramref name="text"/> as a JSON string (for example the name of the
+    /// object they are about), ordered by namespace and name: a cheap superset that the caller filters exactly
+    /// (<c>describe</c> reads the events of one object this way instead of decoding every Event).
+    /// </summary>
+    public IReadOnlyList<Core.Event> ListEventsMentioning(string text)
+    {
+        var needle = JsonSerializer.SerializeToUtf8Bytes(text, KubeJson.Options); // as the encoder wrote it, quotes included
+        lock (_gate)
+        {
+            using var sqlTx = _conn.BeginTransaction(deferred: true);
+            var db = _conn.Handle!;
+            var bodies = new List<byte[]>();
+            CheckRead(db, raw.sqlite3_prepare_v2(db, "SELECT body FROM objects WHERE resource = ?1 AND instr(body, ?2) > 0 ORDER BY namespace, name", out var stmt));
+            using (stmt)
+            {
+                CheckRead(db, raw.sqlite3_bind_text(stmt, 1, EventResource));
+                CheckRead(db, raw.sqlite3_bind_blob(stmt, 2, needle));
+                int rc;
+                while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                {
+                    bodies.Add(raw.sqlite3_column_blob(stmt, 0).ToArray());
+                }
+
+                CheckRead(db, rc);
+            }
+
+            sqlTx.Commit();
+            var type = KindRegistry.ForType(typeof(Core.Event));
+            return bodies.Select(b => (Core.Event)KubeObjectCodec.Decode(b, type)).ToList();
+        }
+    }
+
+    private static string EventResource => KindRegistry.ForType(typeof(Core.Event)).QualifiedPlural;
+
+    private static string Shared(string value, Dictionary<string, string> strings)
+    {
+        if (strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        strings[value] = value;
+        return value;
+    }
+
+    private static void CheckRead(sqlite3 db, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
     }
 
