@@ -30,12 +30,11 @@ public sealed class ClusterSession : IDisposable
     /// <summary>True for an in-memory cluster built from manifests.</summary>
     public bool Ephemeral => store is null;
 
-    // How the loaded set holds the stored Events: decoded, by identity only, or not at all.
+    // How the loaded set holds the stored Events: decoded, or by identity only.
     private enum EventLoading
     {
         Decoded,
         Identities,
-        None,
     }
 
     private EventLoading eventLoading = EventLoading.Decoded;
@@ -60,23 +59,6 @@ public sealed class ClusterSession : IDisposable
                 set.AddStoredEvents(store.ListEventIdentities());
                 objects = set;
                 eventLoading = EventLoading.Identities;
-            }
-            return objects;
-        }
-    }
-
-    /// <summary>
-    /// Every object but the stored Events, for commands that only read (describe reads an object's events
-    /// from the store with <see cref="EventsAbout"/>). When the set is already loaded, it is that set.
-    /// </summary>
-    public ObjectSet ObjectsWithoutEvents
-    {
-        get
-        {
-            if (objects is null)
-            {
-                objects = new ObjectSet(store!.ListAllExcept(NotNetwork));
-                eventLoading = EventLoading.None;
             }
             return objects;
         }

@@ -73,7 +73,7 @@ public sealed class StoredEventsCliTests
         using var session = ClusterSession.Open(context, null);
         var full = new Describer(session.Objects, cli.Now);
         var described = 0;
-        foreach (var kind in new[] { "Pod", "Node", "Service", "EndpointSlice", "Endpoints" })
+        foreach (var kind in new[] { "Pod", "Node", "Service", "EndpointSlice", "Endpoints", "Ingress", "NetworkPolicy", "Deployment" })
         {
             foreach (var obj in session.Objects.OfKind<Podnet.Cluster.Api.Meta.KubeObject>(kind))
             {
