@@ -71,7 +71,9 @@ public sealed class ApplyEngine
             return 1;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var objects = session.Objects;
+        // Stored Events are not decoded for the convergence unless the manifests themselves hold Events
+        // (whose created/configured/unchanged answer needs the stored ones).
+        var objects = manifests.Items.Any(i => i.Object.Kind == "Event") ? session.Objects : session.ObjectsForConvergence;
         var config = session.Config;
         var now = context.Clock();
         context.Timings?.Invoke("load stored objects", clock.Elapsed);

@@ -1,3 +1,4 @@
+using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
 using Podnet.Cluster.Api.Store;
@@ -29,8 +30,60 @@ public sealed class ClusterSession : IDisposable
     /// <summary>True for an in-memory cluster built from manifests.</summary>
     public bool Ephemeral => store is null;
 
-    /// <summary>All objects (loaded on first use).</summary>
+    // How the loaded set holds the stored Events: decoded, or by identity only.
+    private enum EventLoading
+    {
+        Decoded,
+        Identities,
+    }
+
+    private EventLoading eventLoading = EventLoading.Decoded;
+
+    /// <summary>All objects (loaded on first use), Events included.</summary>
     public ObjectSet Objects => objects ??= new ObjectSet(store!.ListAll());
+
+    /// <summary>
+    /// The objects the control plane converges: every object but the stored Events, which stay in the store
+    /// and are known by identity only (<see cref="ObjectSet.StoredEvents"/>: what the event recorder and the
+    /// garbage collector need). On a large cluster Events are most of the rows, so this loads far less than
+    /// <see cref="Objects"/>; Events the convergence records or collects are committed as before. When the
+    /// set is already loaded, it is that set.
+    /// </summary>
+    public ObjectSet ObjectsForConvergence
+    {
+        get
+        {
+            if (objects is null)
+            {
+                var set = new ObjectSet(store!.ListAllExcept(NotNetwork));
+                set.AddStoredEvents(store.ListEventIdentities());
+                objects = set;
+                eventLoading = EventLoading.Identities;
+            }
+            return objects;
+        }
+    }
+
+    /// <summary>
+    /// The Events about <paramref name="involved"/>, oldest first (<see cref="EventRecorder.For"/>): read from
+    /// the store (only the Events that mention its name are decoded) unless the loaded set holds them.
+    /// </summary>
+    public IReadOnlyList<Event> EventsAbout(KubeObject involved)
+    {
+        if (store is null || (objects is not null && eventLoading == EventLoading.Decoded))
+        {
+            return EventRecorder.For(objects!, involved);
+        }
+        var candidates = new ObjectSet(store.ListEventsMentioning(involved.Name));
+        if (objects is not null)
+        {
+            foreach (var e in objects.Unordered("Event"))
+            {
+                candidates.Put(e); // recorded in this session and not committed yet
+            }
+        }
+        return EventRecorder.For(candidates, involved);
+    }
 
     /// <summary>The cluster's settings, read back from its objects.</summary>
     public ClusterConfig Config => ClusterBootstrap.ReadConfig(objects ?? (networkSet ??= new ObjectSet(network ?? DataPlaneObjects)));
@@ -69,9 +122,9 @@ public sealed class ClusterSession : IDisposable
     /// <summary>Objects of one kind, straight from the store when nothing is loaded yet (fast reads).</summary>
     public IReadOnlyList<KubeObject> List(string kind, string? ns)
     {
-        if (objects is null && store is not null)
+        if (store is not null && (objects is null || (kind == "Event" && eventLoading != EventLoading.Decoded)))
         {
-            return store.List(kind, ns);
+            return store.List(kind, ns); // (Events: the loaded set does not hold the stored ones)
         }
         return Objects.OfKind<KubeObject>(kind).Where(o => ns is null || o.Namespace == ns).ToList();
     }

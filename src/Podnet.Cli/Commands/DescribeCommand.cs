@@ -35,7 +35,7 @@ public static class DescribeCommand
             throw new KubectlException("error: " + selError);
         }
         var ns = nsFlag ?? "default";
-        var describer = new Describer(session.Objects, context.Clock());
+        var describer = new Describer(session.List, context.Clock(), session.EventsAbout);
         var targets = new List<KubeObject>();
         var errors = new List<string>();
         foreach (var req in requests)

@@ -12,6 +12,12 @@ public interface IObjectStore : IDisposable
     /// <summary>Every object except those of <paramref name="skipKinds"/> (e.g. Events, which no data-plane component reads).</summary>
     IReadOnlyList<KubeObject> ListAllExcept(IReadOnlySet<string> skipKinds);
 
+    /// <summary>The identity (key, involved object, reason, message) of every stored Event, without decoding them.</summary>
+    IReadOnlyList<Podnet.Cluster.Api.Store.EventIdentity> ListEventIdentities();
+
+    /// <summary>Stored Events whose JSON mentions <paramref name="text"/> as a string (a superset of the events about an object of that name).</summary>
+    IReadOnlyList<Podnet.Cluster.Api.Core.Event> ListEventsMentioning(string text);
+
     /// <summary>Objects of one kind (all namespaces when <paramref name="ns"/> is null).</summary>
     IReadOnlyList<KubeObject> List(string kind, string? ns);
 

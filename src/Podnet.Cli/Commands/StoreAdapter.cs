@@ -35,6 +35,12 @@ public sealed class StoreAdapter : IObjectStore
         KindRegistry.Types.Where(t => !skipKinds.Contains(t.Kind)).SelectMany(t => store.List(t)).ToList();
 
     /// <inheritdoc />
+    public IReadOnlyList<EventIdentity> ListEventIdentities() => store.ListEventIdentities();
+
+    /// <inheritdoc />
+    public IReadOnlyList<Podnet.Cluster.Api.Core.Event> ListEventsMentioning(string text) => store.ListEventsMentioning(text);
+
+    /// <inheritdoc />
     public IReadOnlyList<KubeObject> List(string kind, string? ns)
     {
         var type = KindRegistry.Types.FirstOrDefault(t => t.Kind == kind);

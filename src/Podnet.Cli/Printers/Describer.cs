@@ -15,14 +15,39 @@ namespace Podnet.Cli.Printers;
 /// </summary>
 public sealed class Describer
 {
-    private readonly ObjectSet objects;
+    private readonly Func<string, string?, IReadOnlyList<KubeObject>> list;
     private readonly DateTimeOffset now;
+    private readonly Func<KubeObject, IReadOnlyList<Event>> eventsAbout;
+    private readonly Dictionary<(string Kind, string? Namespace), IReadOnlyList<KubeObject>> listed = [];
 
-    /// <summary>Creates a describer over a cluster's objects at <paramref name="now"/>.</summary>
+    /// <summary>Creates a describer over a cluster's objects at <paramref name="now"/> (events from the set).</summary>
     public Describer(ObjectSet objects, DateTimeOffset now)
+        : this((kind, ns) => objects.Unordered(kind).Where(o => ns is null || o.Namespace == ns).ToList(), now, involved => EventRecorder.For(objects, involved))
     {
-        this.objects = objects;
+    }
+
+    /// <summary>
+    /// Creates a describer at <paramref name="now"/> that reads the related objects it shows (a Service's
+    /// EndpointSlices, a node's pods, an Ingress backend's Service) with <paramref name="list"/> (kind and
+    /// namespace, null for all) and an object's events with <paramref name="eventsAbout"/>: a stored cluster
+    /// reads both from its store, so describing one object decodes only what it shows.
+    /// </summary>
+    public Describer(Func<string, string?, IReadOnlyList<KubeObject>> list, DateTimeOffset now, Func<KubeObject, IReadOnlyList<Event>> eventsAbout)
+    {
+        this.list = list;
         this.now = now;
+        this.eventsAbout = eventsAbout;
+    }
+
+    // Objects of a kind (in a namespace, or all), read once per describer.
+    private IReadOnlyList<KubeObject> Listed(string kind, string? ns)
+    {
+        if (!listed.TryGetValue((kind, ns), out var objects))
+        {
+            objects = list(kind, ns);
+            listed[(kind, ns)] = objects;
+        }
+        return objects;
     }
 
     /// <summary>Describes one object.</summary>
@@ -110,7 +135,7 @@ public sealed class Describer
 
     private void Events(PrefixWriter w, KubeObject obj)
     {
-        var events = EventRecorder.For(objects, obj)
+        var events = eventsAbout(obj)
             .OrderBy(e => e.LastTimestamp ?? e.Metadata.CreationTimestamp).ThenBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList();
         if (events.Count == 0)
         {
@@ -404,7 +429,7 @@ public sealed class Describer
     }
 
     private List<EndpointSlice> SlicesOf(string ns, string service) =>
-        objects.Unordered("EndpointSlice").Cast<EndpointSlice>()
+        Listed("EndpointSlice", ns).Cast<EndpointSlice>()
             .Where(s => s.Namespace == ns && s.Metadata.Labels.GetValueOrDefault(EndpointSlice.ServiceNameLabel) == service)
             .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
@@ -628,7 +653,7 @@ public sealed class Describer
         {
             w.Write(0, $"ProviderID:\t{node.Spec.ProviderID}\n");
         }
-        var pods = objects.Unordered("Pod").Cast<Pod>()
+        var pods = Listed("Pod", null).Cast<Pod>()
             .Where(p => p.Spec.NodeName == node.Name && p.Status?.Phase is not ("Succeeded" or "Failed"))
             .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
         w.Write(0, $"Non-terminated Pods:\t({pods.Count} in total)\n");
@@ -733,7 +758,7 @@ public sealed class Describer
         }
         var port = sb.Port?.Number is { } n && n != 0 ? n.ToString(CultureInfo.InvariantCulture) : sb.Port?.Name ?? "";
         var text = $"{sb.Name}:{port}";
-        var svc = objects.Get<Service>("Service", ns, sb.Name);
+        var svc = Listed("Service", ns).OfType<Service>().FirstOrDefault(s => s.Namespace == ns && s.Name == sb.Name);
         if (svc is null)
         {
             return $"{text} (<error: services \"{sb.Name}\" not found>)";

@@ -35,6 +35,11 @@ public sealed class EventRecorder
             Seen(e.InvolvedObject.Kind, e.InvolvedObject.Namespace ?? "", e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Reason, e.Message);
             sequence++;
         }
+        foreach (var e in objects.StoredEvents)
+        {
+            Seen(e.InvolvedKind, e.InvolvedNamespace ?? "", e.InvolvedName, e.InvolvedUid, e.Reason, e.Message);
+            sequence++;
+        }
     }
 
     /// <summary>Number of events recorded by this recorder.</summary>

@@ -41,6 +41,14 @@ public static class GarbageCollector
                 objects.Remove("Event", e.Namespace, e.Name);
             }
         }
+        foreach (var e in objects.StoredEvents.ToList())
+        {
+            var target = objects.Get(e.InvolvedKind ?? "", e.InvolvedNamespace ?? "", e.InvolvedName ?? "");
+            if (target is null || (!string.IsNullOrEmpty(e.InvolvedUid) && target.Metadata.Uid != e.InvolvedUid))
+            {
+                objects.Remove("Event", e.Namespace, e.Name);
+            }
+        }
         return deleted;
     }
 

@@ -21,6 +21,7 @@ public sealed class ObjectSet
     private readonly HashSet<(string Kind, string Namespace, string Name)> removed = [];
     private int epoch = 1;
     private int changedCount;
+    private Dictionary<(string Namespace, string Name), Api.Store.EventIdentity>? storedEvents;
 
     /// <summary>Creates an empty set.</summary>
     public ObjectSet()
@@ -107,9 +108,31 @@ public sealed class ObjectSet
     /// <summary>Typed <see cref="Get(string, string, string)"/>.</summary>
     public T? Get<T>(string kind, string ns, string name) where T : KubeObject => Get(kind, ns, name) as T;
 
+    /// <summary>
+    /// Events kept in the store and not loaded into this set, by identity only (a large cluster's Events
+    /// outnumber every other object): the event recorder does not record them again and the garbage
+    /// collector removes those whose object is gone (<see cref="Remove"/> marks them removed).
+    /// </summary>
+    public IReadOnlyCollection<Api.Store.EventIdentity> StoredEvents =>
+        storedEvents is null ? [] : storedEvents.Values;
+
+    /// <summary>Adds the identities of Events that stay in the store (see <see cref="StoredEvents"/>).</summary>
+    public void AddStoredEvents(IEnumerable<Api.Store.EventIdentity> events)
+    {
+        storedEvents ??= [];
+        foreach (var e in events)
+        {
+            storedEvents[(e.Namespace, e.Name)] = e;
+        }
+    }
+
     /// <summary>Adds or replaces an object and marks it changed.</summary>
     public void Put(KubeObject obj)
     {
+        if (storedEvents is not null && obj.Kind == "Event")
+        {
+            storedEvents.Remove((obj.Namespace, obj.Name)); // the object put supersedes the stored identity
+        }
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Bucket(obj.Kind), Key(obj.Namespace, obj.Name), out _);
         slot.Object = obj;
         if (slot.ChangedIn != epoch)
@@ -137,9 +160,11 @@ public sealed class ObjectSet
     /// <summary>Removes an object; true when it existed.</summary>
     public bool Remove(string kind, string ns, string name)
     {
-        if (byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name), out var slot))
+        Slot slot = default;
+        if ((byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name), out slot)) ||
+            (kind == "Event" && storedEvents is not null && storedEvents.Remove((ns, name))))
         {
-            if (slot.ChangedIn == epoch)
+            if (slot.Object is not null && slot.ChangedIn == epoch)
             {
                 changedCount--;
             }

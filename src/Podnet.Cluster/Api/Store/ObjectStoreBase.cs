@@ -243,7 +243,10 @@ public abstract class ObjectStoreBase : IObjectStore
         }
 
         var uid = fromView && !string.IsNullOrEmpty(obj.Metadata.Uid) ? obj.Metadata.Uid : _newUid();
-        obj = obj with { Metadata = obj.Metadata with { Uid = uid } };
+        if (obj.Metadata.Uid != uid)
+        {
+            obj = obj with { Metadata = obj.Metadata with { Uid = uid } };
+        }
         if (!prepared)
         {
             obj = Prepare(obj);

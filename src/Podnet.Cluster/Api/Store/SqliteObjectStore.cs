@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Serialization;
@@ -162,6 +163,93 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }
     }
 
+    /// <summary>
+    /// The identity of every stored Event (key, involved object, reason, message), read with one query and
+    /// without decoding any Event: what the event recorder's de-duplication and the garbage collector need
+    /// on a cluster whose Events outnumber every other object.
+    /// </summary>
+    public IReadOnlyList<EventIdentity> ListEventIdentities()
+    {
+        lock (_gate)
+        {
+            using var sqlTx = _conn.BeginTransaction(deferred: true);
+            var db = _conn.Handle!;
+            var result = new List<EventIdentity>();
+            var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            CheckRead(db, raw.sqlite3_prepare_v2(db, "SELECT namespace, name, body FROM objects WHERE resource = ?1 ORDER BY namespace, name", out var stmt));
+            using (stmt)
+            {
+                CheckRead(db, raw.sqlite3_bind_text(stmt, 1, EventResource));
+                int rc;
+                while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                {
+                    var ns = Shared(raw.sqlite3_column_text(stmt, 0).utf8_to_string(), strings);
+                    var name = raw.sqlite3_column_text(stmt, 1).utf8_to_string();
+                    result.Add(EventIdentity.Read(ns, name, raw.sqlite3_column_blob(stmt, 2), strings));
+                }
+
+                CheckRead(db, rc);
+            }
+
+            sqlTx.Commit();
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Stored Events whose JSON contains <paramref name="text"/> as a JSON string (for example the name of the
+    /// object they are about), ordered by namespace and name: a cheap superset that the caller filters exactly
+    /// (<c>describe</c> reads the events of one object this way instead of decoding every Event).
+    /// </summary>
+    public IReadOnlyList<Core.Event> ListEventsMentioning(string text)
+    {
+        var needle = JsonSerializer.SerializeToUtf8Bytes(text, KubeJson.Options); // as the encoder wrote it, quotes included
+        lock (_gate)
+        {
+            using var sqlTx = _conn.BeginTransaction(deferred: true);
+            var db = _conn.Handle!;
+            var bodies = new List<byte[]>();
+            CheckRead(db, raw.sqlite3_prepare_v2(db, "SELECT body FROM objects WHERE resource = ?1 AND instr(body, ?2) > 0 ORDER BY namespace, name", out var stmt));
+            using (stmt)
+            {
+                CheckRead(db, raw.sqlite3_bind_text(stmt, 1, EventResource));
+                CheckRead(db, raw.sqlite3_bind_blob(stmt, 2, needle));
+                int rc;
+                while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+                {
+                    bodies.Add(raw.sqlite3_column_blob(stmt, 0).ToArray());
+                }
+
+                CheckRead(db, rc);
+            }
+
+            sqlTx.Commit();
+            var type = KindRegistry.ForType(typeof(Core.Event));
+            return bodies.Select(b => (Core.Event)KubeObjectCodec.Decode(b, type)).ToList();
+        }
+    }
+
+    private static string EventResource => KindRegistry.ForType(typeof(Core.Event)).QualifiedPlural;
+
+    private static string Shared(string value, Dictionary<string, string> strings)
+    {
+        if (strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        strings[value] = value;
+        return value;
+    }
+
+    private static void CheckRead(sqlite3 db, int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
     /// <summary>Runs SQLite's <c>PRAGMA integrity_check</c>; "ok" when the file is sound.</summary>
     public string IntegrityCheck()
     {
@@ -229,11 +317,13 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         private sqlite3_stmt? _remove;
         private long? _revision;
         private bool _revisionDirty;
+        private ResourceType? _lastType;
+        private byte[] _lastResource = [];
+        private byte[] _utf8 = new byte[1024];
 
         // Objects put but not yet written: the chunk being filled, and the one being encoded in the background.
         private PutChunk _pending = new();
         private PutChunk? _encoding;
-        private Task<byte[][]>? _encoded;
 
         public Tx(SqliteConnection conn, SqliteTransaction tx, int bufferSize)
         {
@@ -260,6 +350,33 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 SqliteException.ThrowExceptionForRC(rc, _db);
             }
+        }
+
+        // The resource column of a type, as UTF-8 (converted once per type and transaction).
+        private ReadOnlySpan<byte> Utf8Of(ResourceType type)
+        {
+            if (!ReferenceEquals(type, _lastType))
+            {
+                _lastType = type;
+                _lastResource = System.Text.Encoding.UTF8.GetBytes(type.QualifiedPlural);
+            }
+
+            return _lastResource;
+        }
+
+        private void BindText(sqlite3_stmt stmt, int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(stmt, index, utf8));
+
+        // Binds text without the per-call array SQLitePCL's string overload allocates (SQLite copies the bytes).
+        private void BindText(sqlite3_stmt stmt, int index, string text)
+        {
+            var max = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (max > _utf8.Length)
+            {
+                _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+            }
+
+            var length = System.Text.Encoding.UTF8.GetBytes(text, _utf8);
+            Check(raw.sqlite3_bind_text(stmt, index, _utf8.AsSpan(0, length)));
         }
 
         private void BindKey(sqlite3_stmt stmt, string resource, string ns, string name)
@@ -368,12 +485,9 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
         public override void Insert(ResourceType type, KubeObject obj)
         {
-            if (Buffered(type, obj.Namespace, obj.Name, out var buffered) && buffered is not null)
-            {
-                throw new ConflictException(type, obj.Name);
-            }
-
-            Buffer(type, obj, isNew: true); // a key stored before this transaction fails when the row is written
+            // A key stored before this transaction, or put earlier in it, fails on the unique index when the
+            // row is written (ConflictException); nothing is looked up per object here.
+            Buffer(type, obj, isNew: true);
         }
 
         private void Buffer(ResourceType type, KubeObject obj, bool isNew)
@@ -386,7 +500,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 var chunk = _pending;
                 _pending = new PutChunk();
                 _encoding = chunk;
-                _encoded = Task.Run(chunk.Encode);
+                chunk.StartEncoding();
             }
         }
 
@@ -429,11 +543,9 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 return;
             }
 
-            var bodies = _encoded!.GetAwaiter().GetResult();
             var chunk = _encoding;
             _encoding = null;
-            _encoded = null;
-            WriteRows(chunk, bodies);
+            WriteRows(chunk, chunk.FinishEncoding());
         }
 
         // Writes every buffered put, in put order.
@@ -444,7 +556,8 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 var chunk = _pending;
                 _pending = new PutChunk();
-                WriteRows(chunk, chunk.Encode());
+                chunk.StartEncoding();
+                WriteRows(chunk, chunk.FinishEncoding());
             }
         }
 
@@ -464,8 +577,10 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                     : Statement(ref _put, insert + " ON CONFLICT (resource, namespace, name) DO UPDATE SET uid = excluded.uid, resource_version = excluded.resource_version, body = excluded.body");
                 try
                 {
-                    BindKey(stmt, type.QualifiedPlural, obj.Namespace, obj.Name);
-                    Check(raw.sqlite3_bind_text(stmt, 4, obj.Metadata.Uid ?? ""));
+                    BindText(stmt, 1, Utf8Of(type));
+                    BindText(stmt, 2, obj.Namespace);
+                    BindText(stmt, 3, obj.Name);
+                    BindText(stmt, 4, obj.Metadata.Uid ?? "");
                     Check(raw.sqlite3_bind_int64(stmt, 5, long.Parse(obj.Metadata.ResourceVersion ?? "0", CultureInfo.InvariantCulture)));
                     Check(raw.sqlite3_bind_blob(stmt, 6, bodies[i]));
                     var rc = raw.sqlite3_step(stmt);
@@ -498,14 +613,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
         public void Dispose()
         {
-            try
-            {
-                _encoded?.Wait(); // a failed transaction: let the encoder finish before the statements go
-            }
-            catch (AggregateException)
-            {
-                // the transaction is rolled back; the encoder's error (if any) was not what failed it
-            }
+            _encoding?.Abandon(); // a failed transaction: let the encoders finish before the statements go
 
             _get?.Dispose();
             _exists?.Dispose();
@@ -515,31 +623,64 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }
     }
 
-    /// <summary>Objects put in a write transaction and not yet written, in put order (a later put of a key replaces the earlier).</summary>
+    /// <summary>
+    /// Objects put in a write transaction and not yet written, in put order (a later put of a key replaces the
+    /// earlier). The key index is built only when something looks a key up or puts an existing key (an
+    /// update): a transaction of creates only never hashes a key here.
+    /// </summary>
     private sealed class PutChunk
     {
-        private readonly Dictionary<(string Resource, string Ns, string Name), int> _index = [];
+        private Dictionary<(string Resource, string Ns, string Name), int>? _index;
+        private byte[][]? _bodies;
+        private int _next;
+        private int _remaining;
+        private ManualResetEventSlim? _done;
+        private Exception? _error;
 
         public List<(ResourceType Type, KubeObject? Object, bool IsNew)> Items { get; } = [];
 
         public int Count => Items.Count;
 
+        private Dictionary<(string Resource, string Ns, string Name), int> Index()
+        {
+            if (_index is null)
+            {
+                _index = new Dictionary<(string, string, string), int>(Items.Count);
+                for (var i = 0; i < Items.Count; i++)
+                {
+                    if (Items[i].Object is { } o)
+                    {
+                        _index[(Items[i].Type.QualifiedPlural, o.Namespace, o.Name)] = i;
+                    }
+                }
+            }
+
+            return _index;
+        }
+
         public void Add(ResourceType type, KubeObject obj, bool isNew)
         {
+            if (isNew && _index is null)
+            {
+                Items.Add((type, obj, true)); // a duplicate create fails on the unique index when written
+                return;
+            }
+
+            var index = Index();
             var key = (type.QualifiedPlural, obj.Namespace, obj.Name);
-            if (_index.TryGetValue(key, out var previous))
+            if (index.TryGetValue(key, out var previous))
             {
                 isNew &= Items[previous].IsNew; // still a new row if this transaction inserted it
                 Items[previous] = (type, null, false);
             }
 
-            _index[key] = Items.Count;
+            index[key] = Items.Count;
             Items.Add((type, obj, isNew));
         }
 
         public bool TryGet((string, string, string) key, out KubeObject? obj)
         {
-            if (_index.TryGetValue(key, out var i))
+            if (Items.Count > 0 && Index().TryGetValue(key, out var i))
             {
                 obj = Items[i].Object;
                 return true;
@@ -551,23 +692,75 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
         public void Forget((string, string, string) key)
         {
-            if (_index.Remove(key, out var i))
+            if (Items.Count > 0 && Index().Remove(key, out var i))
             {
                 Items[i] = (Items[i].Type, null, false);
             }
         }
 
-        public byte[][] Encode()
+        /// <summary>Starts encoding the objects on background workers (all cores but the caller's).</summary>
+        public void StartEncoding()
         {
-            var bodies = new byte[Items.Count][];
-            Parallel.For(0, Items.Count, i =>
+            _bodies = new byte[Items.Count][];
+            _next = -1;
+            _remaining = Items.Count;
+            _done = new ManualResetEventSlim(Items.Count == 0, spinCount: 1);
+            var workers = Math.Min(Math.Max(1, Environment.ProcessorCount - 1), (Items.Count + 63) / 64);
+            for (var w = 0; w < workers; w++)
             {
-                if (Items[i].Object is { } obj)
+                ThreadPool.UnsafeQueueUserWorkItem(static chunk => chunk.EncodeSome(), this, preferLocal: false);
+            }
+        }
+
+        // Claims and encodes objects until none is left; whoever encodes the last one signals the end.
+        private void EncodeSome()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next)) < Items.Count)
+            {
+                try
                 {
-                    bodies[i] = KubeObjectCodec.EncodeUtf8(obj);
+                    if (Items[i].Object is { } obj && _error is null)
+                    {
+                        _bodies![i] = KubeObjectCodec.EncodeUtf8(obj);
+                    }
                 }
-            });
-            return bodies;
+                catch (Exception e)
+                {
+                    _error ??= e;
+                }
+
+                if (Interlocked.Decrement(ref _remaining) == 0)
+                {
+                    _done!.Set();
+                }
+            }
+        }
+
+        /// <summary>The encoded objects: the caller encodes what no worker has claimed yet, then waits for the rest.</summary>
+        public byte[][] FinishEncoding()
+        {
+            EncodeSome();
+            _done!.Wait(); // (not disposed: a worker may still be returning from Set; it holds no kernel handle)
+            if (_error is { } e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            }
+
+            return _bodies!;
+        }
+
+        /// <summary>Waits for the workers of a transaction that failed (their results are dropped).</summary>
+        public void Abandon()
+        {
+            if (_done is null)
+            {
+                return;
+            }
+
+            _error ??= new OperationCanceledException();
+            EncodeSome();
+            _done.Wait();
         }
     }
 }

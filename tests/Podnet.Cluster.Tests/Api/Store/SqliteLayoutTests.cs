@@ -167,4 +167,22 @@ public sealed class SqliteLayoutTests : IDisposable
         Assert.Equal(1000, all.Select(o => o.Metadata.ResourceVersion).Distinct().Count());
         Assert.Equal("ok", store.IntegrityCheck());
     }
+
+    [Theory]
+    [InlineData(5)] // the same buffered chunk
+    [InlineData(500)] // a later chunk, after the first copy's row was written
+    public void A_key_created_twice_in_one_view_is_a_conflict_and_nothing_is_written(int distance)
+    {
+        using var store = new SqliteObjectStore(Db) { WriteBufferSize = 64 };
+        store.Apply(Manifests.Read("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n"));
+        var revision = store.Revision;
+        var batch = Enumerable.Range(0, 700).Select(i => (KubeObject)Cm($"cm-{i:D4}")).ToList();
+        batch.Insert(100 + distance, Cm("cm-0100", "second"));
+
+        var e = Assert.Throws<ConflictException>(() => store.WriteView(batch, []));
+        Assert.Contains("\"cm-0100\"", e.Message, StringComparison.Ordinal);
+        Assert.Equal(revision, store.Revision);
+        Assert.Empty(store.List(CmType));
+        Assert.Equal("ok", store.IntegrityCheck());
+    }
 }
