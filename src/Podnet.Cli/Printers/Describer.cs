@@ -73,7 +73,7 @@ public sealed class Describer
     /// <summary>Go's <c>time.RFC1123Z</c>: <c>Mon, 02 Jan 2006 15:04:05 -0700</c>.</summary>
     public static string Rfc1123Z(DateTimeOffset? t)
     {
-        var v = t ?? DateTimeOffset.UnixEpoch.AddYears(-1969).AddDays(-1); // Go's zero time prints as year 1
+        var v = t ?? DateTimeOffset.MinValue; // Go's zero time: Mon, 01 Jan 0001 00:00:00 +0000
         var off = v.Offset;
         var sign = off < TimeSpan.Zero ? "-" : "+";
         off = off.Duration();
