@@ -27,8 +27,10 @@ public sealed class TcpSocket
     private static readonly Action<object?> RtoCallback = static s => ((TcpSocket)s!).OnRetransmitTimer();
 
     private readonly TcpStack _stack;
-    private readonly ByteQueue _received = new();
-    private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = [];
+    // the receive queue lives inside the socket (a mutable struct field, never copied)
+    private ByteQueue _received;
+    // a connection rarely has more than a segment and a FIN in flight: start with room for two
+    private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = new(2);
     private LoopOperation<Errno>? _connect;
     private readonly LoopOperation<TcpReadResult> _read;
     private LoopTimer? _rto;
