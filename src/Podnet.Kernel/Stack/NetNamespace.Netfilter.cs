@@ -14,8 +14,11 @@ public sealed partial class NetNamespace
     {
         var p = RentPacket(f);
         if (p == null) return true;
-        p.InInterface = inDev?.Name;
-        p.OutInterface = outDev?.Name;
+        // the same devices hook after hook: store only a changed name (each reference store is a GC write barrier)
+        var inName = inDev?.Name;
+        var outName = outDev?.Name;
+        if (!ReferenceEquals(p.InInterface, inName)) p.InInterface = inName;
+        if (!ReferenceEquals(p.OutInterface, outName)) p.OutInterface = outName;
         p.PhysInInterface = p.PhysOutInterface = null;
         p.Bridged = false;
         p.LocallyGenerated = local;
