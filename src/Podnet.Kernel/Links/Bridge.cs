@@ -85,12 +85,6 @@ public sealed class Bridge : NetDevice
         Mac = min;
     }
 
-    private bool IsLocalMac(MacAddress mac, out BridgeFdbEntry? entry)
-    {
-        if (mac == Mac) { entry = null; return true; }
-        return _fdb.TryGetValue(mac, out entry) && entry.IsLocal;
-    }
-
     private void Learn(MacAddress mac, NetDevice port)
     {
         var now = Namespace.World.Loop.Now;
@@ -104,12 +98,14 @@ public sealed class Bridge : NetDevice
         _fdb[mac] = new BridgeFdbEntry(mac, port, false, false, now);
     }
 
-    private NetDevice? LookupPort(MacAddress mac)
+    private NetDevice? LookupPort(MacAddress mac) => _fdb.TryGetValue(mac, out var e) ? LiveEntryPort(e) : null;
+
+    // the entry's port, or null when it aged out (then it is removed)
+    private NetDevice? LiveEntryPort(BridgeFdbEntry e)
     {
-        if (!_fdb.TryGetValue(mac, out var e)) return null;
         if (!e.IsLocal && !e.IsStatic && Namespace.World.Loop.Now - e.Updated > AgeingTime)
         {
-            _fdb.Remove(mac);
+            _fdb.Remove(e.Mac);
             return null;
         }
         return e.Port;
@@ -155,14 +151,16 @@ public sealed class Bridge : NetDevice
             Flood(port, frame, local: true, brnf, unicast: false);
             return;
         }
-        if (IsLocalMac(dst, out _))
+        // one FDB lookup answers both questions: a local address of the bridge, or the port behind it (br_fdb_find_rcu)
+        _fdb.TryGetValue(dst, out var dstEntry);
+        if (dst == Mac || dstEntry is { IsLocal: true })
         {
             if (frame.Trace != null) frame.Trace.Add(new TraceStep(TraceStepKind.Bridge, ns.Name, Name, $"to the bridge's own address {dst}: up to the IP stack"));
             ns.ReceiveFrame(this, frame);
             return;
         }
         frame.BridgePreroutingDone = false;
-        var outPort = LookupPort(dst);
+        var outPort = dstEntry is null ? null : LiveEntryPort(dstEntry);
         if (outPort == null)
         {
             if (frame.Trace != null) frame.Trace.Add(new TraceStep(TraceStepKind.Bridge, ns.Name, Name, $"{dst} unknown: flood from {port.Name}"));

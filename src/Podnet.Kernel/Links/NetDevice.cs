@@ -20,6 +20,8 @@ public abstract class NetDevice
         var d = f.NextDevice!;
         f.NextDevice = null;
         d.Receive(f);
+        // a socket took its data and nothing else can hold it (taps mark what they see): recycle it
+        if (f.Consumed) f.Pool?.Return(f);
     };
 
     protected NetDevice(string name, MacAddress mac, int mtu)
@@ -84,7 +86,12 @@ public abstract class NetDevice
 
     public void AddTap(ICaptureTap tap) => (_taps ??= []).Add(tap);
 
-    public void RemoveTap(ICaptureTap tap) => _taps?.Remove(tap);
+    public void RemoveTap(ICaptureTap tap)
+    {
+        if (_taps == null) return;
+        _taps.Remove(tap);
+        if (_taps.Count == 0) _taps = null;
+    }
 
     /// <summary>Puts a frame on this device's wire (dev_queue_xmit).</summary>
     public void Transmit(Frame frame)
@@ -96,10 +103,17 @@ public abstract class NetDevice
         }
         Counters.TxPackets++;
         Counters.TxBytes += frame.Length;
-        if (_taps != null) foreach (var t in _taps) t.Capture(this, frame, true);
+        if (_taps != null) Tap(frame, true);
         Namespace.World.LinkHops++;
         frame.BridgePreroutingDone = false;
         Xmit(frame);
+    }
+
+    private void Tap(Frame frame, bool outgoing)
+    {
+        // a tap may keep the frame object: it must never be recycled under it
+        frame.Retained = true;
+        foreach (var t in _taps!) t.Capture(this, frame, outgoing);
     }
 
     /// <summary>The link type's transmit (ndo_start_xmit).</summary>
@@ -115,7 +129,7 @@ public abstract class NetDevice
         }
         Counters.RxPackets++;
         Counters.RxBytes += frame.Length;
-        if (_taps != null) foreach (var t in _taps) t.Capture(this, frame, false);
+        if (_taps != null) Tap(frame, false);
         if (Master != null) Master.PortReceive(this, frame);
         else Namespace.ReceiveFrame(this, frame);
     }

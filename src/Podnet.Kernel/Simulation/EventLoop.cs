@@ -98,13 +98,24 @@ public sealed class EventLoop : IClock
         return t;
     }
 
+    // the bucket the last timer went into: timers armed one after another mostly share a due time
+    // (the same instant plus the same timeout), so the dictionary is asked only when it changes
+    private long _lastDue;
+    private Queue<(LoopTimer Timer, int Version)>? _lastBucket;
+
     internal void Enqueue(LoopTimer timer, long due, int version)
     {
-        if (!_buckets.TryGetValue(due, out var q))
+        var q = _lastBucket;
+        if (q is null || due != _lastDue)
         {
-            q = _spareBuckets.Count > 0 ? _spareBuckets.Pop() : new Queue<(LoopTimer, int)>();
-            _buckets.Add(due, q);
-            _dues.Enqueue(due, due);
+            if (!_buckets.TryGetValue(due, out q))
+            {
+                q = _spareBuckets.Count > 0 ? _spareBuckets.Pop() : new Queue<(LoopTimer, int)>();
+                _buckets.Add(due, q);
+                _dues.Enqueue(due, due);
+            }
+            _lastDue = due;
+            _lastBucket = q;
         }
         q.Enqueue((timer, version));
     }
@@ -120,6 +131,7 @@ public sealed class EventLoop : IClock
             if (bucket.Count > 0) return true;
             _buckets.Remove(due);
             _dues.Dequeue();
+            if (ReferenceEquals(bucket, _lastBucket)) _lastBucket = null;
             _spareBuckets.Push(bucket);
         }
         bucket = null!;

@@ -1,9 +1,12 @@
 namespace Podnet.Kernel.Sockets;
 
-/// <summary>A growable FIFO of bytes (a socket's receive queue).</summary>
-internal sealed class ByteQueue
+/// <summary>
+/// A growable FIFO of bytes (a socket's receive queue). A mutable struct kept as a field of its owner:
+/// always used in place, never copied.
+/// </summary>
+internal struct ByteQueue
 {
-    private byte[] _buffer = [];
+    private byte[]? _buffer;
     private int _head;
 
     public int Count { get; private set; }
@@ -11,17 +14,19 @@ internal sealed class ByteQueue
     public void Write(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
-        if (Count + data.Length > _buffer.Length)
+        int capacity = _buffer?.Length ?? 0;
+        if (Count + data.Length > capacity)
         {
-            var n = new byte[Math.Max(Math.Max(_buffer.Length * 2, 256), Count + data.Length)];
+            var n = new byte[Math.Max(Math.Max(capacity * 2, 256), Count + data.Length)];
             Read(n.AsSpan(0, Count), peek: true);
             _buffer = n;
             _head = 0;
         }
-        int tail = (_head + Count) % _buffer.Length;
-        int first = Math.Min(data.Length, _buffer.Length - tail);
-        data[..first].CopyTo(_buffer.AsSpan(tail));
-        data[first..].CopyTo(_buffer);
+        var buffer = _buffer!;
+        int tail = (_head + Count) % buffer.Length;
+        int first = Math.Min(data.Length, buffer.Length - tail);
+        data[..first].CopyTo(buffer.AsSpan(tail));
+        data[first..].CopyTo(buffer);
         Count += data.Length;
     }
 
@@ -31,12 +36,13 @@ internal sealed class ByteQueue
     {
         int n = Math.Min(into.Length, Count);
         if (n == 0) return 0;
-        int first = Math.Min(n, _buffer.Length - _head);
-        _buffer.AsSpan(_head, first).CopyTo(into);
-        _buffer.AsSpan(0, n - first).CopyTo(into[first..]);
+        var buffer = _buffer!;
+        int first = Math.Min(n, buffer.Length - _head);
+        buffer.AsSpan(_head, first).CopyTo(into);
+        buffer.AsSpan(0, n - first).CopyTo(into[first..]);
         if (!peek)
         {
-            _head = (_head + n) % _buffer.Length;
+            _head = (_head + n) % buffer.Length;
             Count -= n;
             if (Count == 0) _head = 0;
         }

@@ -27,8 +27,10 @@ public sealed class TcpSocket
     private static readonly Action<object?> RtoCallback = static s => ((TcpSocket)s!).OnRetransmitTimer();
 
     private readonly TcpStack _stack;
-    private readonly ByteQueue _received = new();
-    private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = [];
+    // the receive queue lives inside the socket (a mutable struct field, never copied)
+    private ByteQueue _received;
+    // a connection rarely has more than a segment and a FIN in flight: start with room for two
+    private readonly List<(uint Seq, TcpFlags Flags, byte[]? Data)> _unacked = new(2);
     private LoopOperation<Errno>? _connect;
     private readonly LoopOperation<TcpReadResult> _read;
     private LoopTimer? _rto;
@@ -263,7 +265,9 @@ public sealed class TcpSocket
         var dst = RemoteEndpoint.Address;
         var h = new TcpHeader(LocalEndpoint.Port, RemoteEndpoint.Port, seq, (flags & TcpFlags.Ack) != 0 ? _rcvNxt : 0, flags, Window, 20, withMss ? (ushort)Math.Min(Mss, 65495) : (ushort)0);
         int tcpLen = h.WrittenSize + data.Length;
-        var f = new Frame(NetNamespace.IpOffset + Ipv4Header.MinSize + tcpLen) { Trace = Trace, ChecksumTrusted = true };
+        var f = Namespace.World.Frames.Rent(NetNamespace.IpOffset + Ipv4Header.MinSize + tcpLen);
+        f.Trace = Trace;
+        f.ChecksumTrusted = true;
         var b = f.Span;
         int l4 = NetNamespace.IpOffset + Ipv4Header.MinSize;
         data.CopyTo(b[(l4 + h.WrittenSize)..]);
@@ -434,9 +438,23 @@ public sealed class TcpSocket
                 }
                 return;
             }
-            _received.Write(payload);
             _rcvNxt += (uint)payload.Length;
-            WakeReader();
+            if (_received.Count == 0 && _read.Waiting && _readBuffer.Length > 0)
+            {
+                // a reader is blocked in recv(): copy straight into its buffer (tcp_recvmsg's direct copy to
+                // the waiting user buffer); only what does not fit is queued
+                int n = Math.Min(payload.Length, _readBuffer.Length);
+                payload[..n].CopyTo(_readBuffer.Span);
+                if (n < payload.Length) _received.Write(payload[n..]);
+                _readTimer?.Cancel();
+                _readBuffer = default;
+                _read.TryComplete(new TcpReadResult(n, Errno.None));
+            }
+            else
+            {
+                _received.Write(payload);
+                WakeReader();
+            }
             ScheduleAck();
         }
         if ((flags & TcpFlags.Fin) != 0 && h.Sequence + (uint)payload.Length == _rcvNxt && !_finReceived)

@@ -160,6 +160,8 @@ public sealed class TcpStack
 
     internal void Receive(NetDevice dev, Frame f, uint src, uint dst, int l4, int len)
     {
+        // local delivery ends the frame's life: whatever TCP keeps (payload, header fields) it copies
+        f.Consumed = true;
         var seg = f.Data.AsSpan(l4, len);
         if (!TcpHeader.TryParse(seg, src, dst, out var h, !f.ChecksumTrusted))
         {

@@ -14,8 +14,11 @@ public sealed partial class NetNamespace
     {
         var p = RentPacket(f);
         if (p == null) return true;
-        p.InInterface = inDev?.Name;
-        p.OutInterface = outDev?.Name;
+        // the same devices hook after hook: store only a changed name (each reference store is a GC write barrier)
+        var inName = inDev?.Name;
+        var outName = outDev?.Name;
+        if (!ReferenceEquals(p.InInterface, inName)) p.InInterface = inName;
+        if (!ReferenceEquals(p.OutInterface, outName)) p.OutInterface = outName;
         p.PhysInInterface = p.PhysOutInterface = null;
         p.Bridged = false;
         p.LocallyGenerated = local;
@@ -203,14 +206,18 @@ public sealed partial class NetNamespace
         BinaryPrimitives.WriteUInt32BigEndian(b[16..], nd);
         BinaryPrimitives.WriteUInt16BigEndian(t, nsp);
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], ndp);
-        Ipv4Header.FixChecksum(b);
+        // HC' = ~(~HC + ~m + m') over each changed word; the IP header checksum covers the addresses
+        // (csum_replace4 on iph->check in nf_nat_ipv4_manip_pkt), the transport one the addresses of
+        // the pseudo-header and the ports
+        uint addresses = (uint)(ushort)~(os >> 16) + (ushort)~os + (ns >> 16) + (ns & 0xFFFF)
+            + (ushort)~(od >> 16) + (ushort)~od + (nd >> 16) + (nd & 0xFFFF);
+        uint ipSum = (ushort)~BinaryPrimitives.ReadUInt16BigEndian(b[10..]) + addresses;
+        while (ipSum > 0xFFFF) ipSum = (ipSum & 0xFFFF) + (ipSum >> 16);
+        BinaryPrimitives.WriteUInt16BigEndian(b[10..], (ushort)~ipSum);
         ushort old = BinaryPrimitives.ReadUInt16BigEndian(t[csumAt..]);
         // a UDP datagram sent without a checksum keeps none
         if (proto == IpProtocol.Udp && old == 0) return true;
-        // HC' = ~(~HC + ~m + m') over each changed word (the addresses are in the pseudo-header)
-        uint sum = (ushort)~old;
-        sum += (uint)(ushort)~(os >> 16) + (ushort)~os + (ns >> 16) + (ns & 0xFFFF);
-        sum += (uint)(ushort)~(od >> 16) + (ushort)~od + (nd >> 16) + (nd & 0xFFFF);
+        uint sum = (ushort)~old + addresses;
         sum += (uint)(ushort)~osp + nsp + (ushort)~odp + ndp;
         while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
         ushort csum = (ushort)~sum;

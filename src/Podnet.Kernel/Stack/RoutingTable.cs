@@ -23,6 +23,39 @@ public sealed class RoutingTable
     /// <summary>Finds the route for <paramref name="destination"/>, or null (no route).</summary>
     public Route? Lookup(uint destination)
     {
+        if (_memoVersion != Version) ClearMemo();
+        // a small direct-mapped memo of recent answers, dropped whenever the table changes (results are
+        // exactly the scan's; the stack asks the same few addresses again and again)
+        int slot = (int)((destination * 0x9E3779B1u) >> (32 - MemoBits));
+        ref var m = ref _memo[slot];
+        if (m.Valid && m.Destination == destination) return m.Route;
+        var r = Scan(destination);
+        m.Destination = destination;
+        m.Route = r;
+        m.Valid = true;
+        return r;
+    }
+
+    private const int MemoBits = 6;
+
+    private struct MemoEntry
+    {
+        public uint Destination;
+        public bool Valid;
+        public Route? Route;
+    }
+
+    private readonly MemoEntry[] _memo = new MemoEntry[1 << MemoBits];
+    private long _memoVersion = -1;
+
+    private void ClearMemo()
+    {
+        Array.Clear(_memo);
+        _memoVersion = Version;
+    }
+
+    private Route? Scan(uint destination)
+    {
         if (_scanVersion != Version) BuildScan();
         var masks = _masks;
         var networks = _networks;

@@ -1,4 +1,5 @@
 using Podnet.Kernel.Simulation;
+using Podnet.Kernel.Wire;
 
 namespace Podnet.Kernel.Stack;
 
@@ -13,6 +14,9 @@ public sealed class World
     public World(int seed = 1) => Loop = new EventLoop(seed);
 
     public EventLoop Loop { get; }
+
+    /// <summary>Recycled frames for the stack's own packets (see <see cref="FramePool"/>).</summary>
+    internal FramePool Frames { get; } = new();
 
     /// <summary>Frames put on any device's wire so far (the "link hops" the benchmarks count).</summary>
     public long LinkHops { get; internal set; }

@@ -45,6 +45,34 @@ public sealed class Frame
     /// <summary>Set when br_netfilter already ran PREROUTING on this frame (ip_sabotage_in).</summary>
     internal bool BridgePreroutingDone;
 
+    /// <summary>The pool this frame was rented from (its buffer may be longer than <see cref="Length"/>), or null.</summary>
+    internal FramePool? Pool;
+
+    /// <summary>A capture tap saw this frame: it may keep the object, so the frame is never recycled.</summary>
+    internal bool Retained;
+
+    /// <summary>A local socket consumed the frame (the data was copied out): after the delivery returns, nothing needs it.</summary>
+    internal bool Consumed;
+
+    /// <summary>The frame sits in its pool's free list.</summary>
+    internal bool InPool;
+
+    /// <summary>Makes a recycled frame new: <paramref name="length"/> zero bytes, no metadata.</summary>
+    internal void Reset(int length)
+    {
+        Data.AsSpan(0, length).Clear();
+        Length = length;
+        Mark = 0;
+        Conntrack = null;
+        Trace = null;
+        NextDevice = null;
+        ChecksumTrusted = false;
+        BridgePreroutingDone = false;
+        Retained = false;
+        Consumed = false;
+        InPool = false;
+    }
+
     /// <summary>A deep copy (for flooding, where each port gets its own frame).</summary>
     public Frame Clone()
     {

@@ -71,8 +71,7 @@ public sealed class ConntrackRef
     /// <summary>True for ICMP errors about this connection (ctstate RELATED).</summary>
     public bool Related { get; }
     internal bool Untracked { get; init; }
-    // the table's hash chain through this direction's tuple (for OriginalRef / ReplyRef of a confirmed entry)
-    internal ConntrackRef? HashNext;
+    // this direction's tuple hash and whether the table holds this node (for OriginalRef / ReplyRef of a confirmed entry)
     internal int Hash;
     internal bool Hashed;
 

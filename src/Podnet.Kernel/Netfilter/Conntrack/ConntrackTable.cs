@@ -13,10 +13,19 @@ public sealed class ConntrackTable
     private const byte FlagFin = 0x01, FlagSyn = 0x02, FlagRst = 0x04, FlagAck = 0x10;
     private static readonly TimeSpan UdpStreamAfter = TimeSpan.FromSeconds(2);
 
-    // The hash by tuple (nf_conntrack_hash): chains of the entries' direction refs, which double as the
-    // hash nodes (as nf_conntrack_tuple_hash lives inside nf_conn), so inserting and removing allocate
-    // nothing. A tuple maps to at most one entry: inserting one that is already there replaces it.
-    private ConntrackRef?[] _buckets = new ConntrackRef?[1024];
+    // The hash by tuple (nf_conntrack_hash): an open-addressing table of (hash, node) slots with linear
+    // probing, where a node is an entry's direction ref (as nf_conntrack_tuple_hash lives inside nf_conn).
+    // A probe compares the hashes stored in the slots and touches a node only when its hash matches, so
+    // lookups, inserts and removals do not walk through other connections' objects (a chained table
+    // loads every node of the chain); inserting and removing allocate nothing. At most half the slots
+    // are used; removal shifts the following slots back (no tombstones). A tuple maps to at most one
+    // entry: inserting one that is already there replaces it.
+    private struct Slot
+    {
+        public ConntrackRef? Node;
+        public int Hash;
+    }
+    private Slot[] _slots = new Slot[2048];
     private int _hashed;
     // confirmed entries in creation order: an intrusive doubly linked list through the entries
     // (no per-entry node or side dictionary; the kernel keeps its lists in nf_conn too)
@@ -65,51 +74,73 @@ public sealed class ConntrackTable
         // a tuple already in the table now names the new entry (the old one stays listed until it goes)
         var old = Lookup(t, h);
         if (old is not null) Unhash(old);
-        if (_hashed >= _buckets.Length) Grow();
-        ref var head = ref _buckets[h & (_buckets.Length - 1)];
+        if ((_hashed + 1) * 2 > _slots.Length) Grow();
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = h & mask;
+        while (slots[i].Node is not null) i = (i + 1) & mask;
+        slots[i].Node = node;
+        slots[i].Hash = h;
         node.Hash = h;
-        node.HashNext = head;
         node.Hashed = true;
-        head = node;
         _hashed++;
     }
 
     private void Unhash(ConntrackRef node)
     {
         if (!node.Hashed) return;
-        ref var link = ref _buckets[node.Hash & (_buckets.Length - 1)];
-        while (link is not null && !ReferenceEquals(link, node)) link = ref link.HashNext;
-        if (link is not null) link = node.HashNext;
-        node.HashNext = null;
         node.Hashed = false;
         _hashed--;
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = node.Hash & mask;
+        while (!ReferenceEquals(slots[i].Node, node))
+        {
+            if (slots[i].Node is null) return;
+            i = (i + 1) & mask;
+        }
+        // backward-shift deletion: move later slots of the probe run into the hole when their home
+        // position does not lie cyclically in (hole, slot]
+        int j = i;
+        while (true)
+        {
+            j = (j + 1) & mask;
+            if (slots[j].Node is null) break;
+            int home = slots[j].Hash & mask;
+            bool stays = i <= j ? i < home && home <= j : i < home || home <= j;
+            if (stays) continue;
+            slots[i] = slots[j];
+            i = j;
+        }
+        slots[i] = default;
     }
 
     private void Grow()
     {
-        var old = _buckets;
-        var buckets = new ConntrackRef?[old.Length * 2];
-        int mask = buckets.Length - 1;
-        foreach (var chain in old)
+        var old = _slots;
+        var slots = new Slot[old.Length * 2];
+        int mask = slots.Length - 1;
+        foreach (var s in old)
         {
-            for (var n = chain; n is not null;)
-            {
-                var next = n.HashNext;
-                ref var head = ref buckets[n.Hash & mask];
-                n.HashNext = head;
-                head = n;
-                n = next;
-            }
+            if (s.Node is null) continue;
+            int i = s.Hash & mask;
+            while (slots[i].Node is not null) i = (i + 1) & mask;
+            slots[i] = s;
         }
-        _buckets = buckets;
+        _slots = slots;
     }
 
     // the hash node (entry and direction) holding t, expired or not
     private ConntrackRef? Lookup(in ConntrackTuple t, int h)
     {
-        for (var n = _buckets[h & (_buckets.Length - 1)]; n is not null; n = n.HashNext)
-            if (n.Hash == h && n.Entry!.TupleOf(n.Direction) == t) return n;
-        return null;
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask)
+        {
+            ref var s = ref slots[i];
+            if (s.Node is not { } n) return null;
+            if (s.Hash == h && n.Entry!.TupleOf(n.Direction) == t) return n;
+        }
     }
 
     /// <summary>True when a confirmed live entry already uses <paramref name="t"/> in either direction.</summary>
@@ -285,14 +316,13 @@ public sealed class ConntrackTable
     /// <summary>Removes every entry (<c>conntrack -F</c>).</summary>
     public void Flush()
     {
-        Array.Clear(_buckets);
+        Array.Clear(_slots);
         _hashed = 0;
         for (var e = _first; e is not null;)
         {
             var next = e.NextInTable;
             e.InTable = false;
             e.OriginalRef.Hashed = e.ReplyRef.Hashed = false;
-            e.OriginalRef.HashNext = e.ReplyRef.HashNext = null;
             e.PreviousInTable = e.NextInTable = null;
             e = next;
         }
