@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Podnet.Cluster;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Defaulting;
 using Podnet.Cluster.Api.Meta;
@@ -162,17 +163,7 @@ public sealed class ApplyEngine
                 // left to ApplyOne, which meets the same failure in order, as before
             }
         }
-        if (items.Count >= 256)
-        {
-            Parallel.For(0, items.Count, One);
-        }
-        else
-        {
-            for (int i = 0; i < items.Count; i++)
-            {
-                One(i);
-            }
-        }
+        ParallelWork.For(items.Count, One);
         return prepared;
     }
 

@@ -30,17 +30,7 @@ public static class DeploymentController
                 hashes[i] = TemplateHash(d.Spec.Template);
             }
         }
-        if (deployments.Count >= 64)
-        {
-            Parallel.For(0, deployments.Count, Hash);
-        }
-        else
-        {
-            for (int i = 0; i < deployments.Count; i++)
-            {
-                Hash(i);
-            }
-        }
+        ParallelWork.For(deployments.Count, Hash, minimum: 64);
         var pending = new List<PendingEvent>();
         for (int i = 0; i < deployments.Count; i++)
         {

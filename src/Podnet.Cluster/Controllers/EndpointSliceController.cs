@@ -167,17 +167,7 @@ public static class EndpointSliceController
                 desired[i] = DesiredSlices(svc, Candidates(svc, index.Select(svc.Namespace, svc.Spec.Selector)));
             }
         }
-        if (services.Count >= 64)
-        {
-            Parallel.For(0, services.Count, Desire);
-        }
-        else
-        {
-            for (int i = 0; i < services.Count; i++)
-            {
-                Desire(i);
-            }
-        }
+        ParallelWork.For(services.Count, Desire, minimum: 64);
         for (int i = 0; i < services.Count; i++)
         {
             var svc = services[i];

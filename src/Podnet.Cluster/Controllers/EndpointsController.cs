@@ -82,17 +82,7 @@ public static class EndpointsController
                 writes[i] = ObjectIdentity.WithUid(desired with { Metadata = desired.Metadata with { Annotations = annotations } });
             }
         }
-        if (services.Count >= 64)
-        {
-            Parallel.For(0, services.Count, Build);
-        }
-        else
-        {
-            for (int i = 0; i < services.Count; i++)
-            {
-                Build(i);
-            }
-        }
+        ParallelWork.For(services.Count, Build, minimum: 64);
         foreach (var write in writes)
         {
             if (write is not null)

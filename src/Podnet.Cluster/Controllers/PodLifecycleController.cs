@@ -96,17 +96,7 @@ public static class PodLifecycleController
             started[i] = Running(w.Pod, w.Ip, w.HostIp, now, startup, conditions);
             podEvents[i] = StartupEvents(w.Pod, w.Node.Name, startup, messages);
         }
-        if (work.Count >= 256)
-        {
-            Parallel.For(0, work.Count, Report);
-        }
-        else
-        {
-            for (int i = 0; i < work.Count; i++)
-            {
-                Report(i);
-            }
-        }
+        ParallelWork.For(work.Count, Report);
 
         Done("kubelet reports, statuses and events (parallel)");
         // 3. In start order again: the writes and the kubelet's events.

@@ -60,17 +60,7 @@ public static class ReplicaSetController
             identities[i] = identity;
             attempts[i] = attempt;
         }
-        if (sets.Count >= 64)
-        {
-            Parallel.For(0, sets.Count, Plan);
-        }
-        else
-        {
-            for (int i = 0; i < sets.Count; i++)
-            {
-                Plan(i);
-            }
-        }
+        ParallelWork.For(sets.Count, Plan, minimum: 64);
 
         // 2. In order: the writes, the owner index and the events.
         var pending = new List<PendingEvent>();

@@ -126,17 +126,7 @@ public static class Scheduler
             };
             messages[p] = $"Successfully assigned {pod.Namespace}/{pod.Name} to {node}";
         }
-        if (pending.Count >= 256)
-        {
-            Parallel.For(0, pending.Count, Bind);
-        }
-        else
-        {
-            for (int p = 0; p < pending.Count; p++)
-            {
-                Bind(p);
-            }
-        }
+        ParallelWork.For(pending.Count, Bind);
         var recorded = new List<PendingEvent>(pending.Count);
         for (int p = 0; p < pending.Count; p++)
         {

@@ -145,17 +145,7 @@ public static class ManifestReader
             parts[i] = part;
         }
 
-        if (chunks.Count >= 64)
-        {
-            Parallel.For(0, chunks.Count, Work);
-        }
-        else
-        {
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                Work(i);
-            }
-        }
+        ParallelWork.For(chunks.Count, Work, minimum: 64);
 
         for (var i = 0; i < chunks.Count; i++)
         {
