@@ -310,6 +310,17 @@ public sealed class NodePolicyCompiler
             frag.Sets.Add((setName, members.ToList()));
             peerMatch = $" -m set --match-set {setName} {(ingress ? "src" : "dst")}";
         }
+        else if (!ingress)
+        {
+            // no "to": every pod is a destination, and a named port resolves on each of them
+            foreach (var p in pods)
+            {
+                if (!p.HostNetwork && p.Ip is not null)
+                {
+                    peerPods.Add(p);
+                }
+            }
+        }
 
         void Line(string? extraMatch, string? portMatch)
         {

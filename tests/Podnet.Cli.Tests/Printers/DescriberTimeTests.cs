@@ -15,6 +15,7 @@ public sealed class DescriberTimeTests
     {
         // a Node manifest as a generator or a hand-written file gives it: conditions without heartbeat times
         using var cli = new CliHarness();
+        Directory.CreateDirectory(cli.Home);
         var file = Path.Combine(cli.Home, "node.yaml");
         File.WriteAllText(file, """
             apiVersion: v1

