@@ -70,12 +70,15 @@ public static class ObjectDefaulter
     public static Pod DefaultPod(Pod pod)
     {
         var spec = DefaultPodSpec(pod.Spec);
-        var tolerations = spec.Tolerations.ToList();
-        AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
-        AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
         spec = spec with
         {
-            Tolerations = tolerations,
+            Tolerations = PodTolerations.GetValue(spec.Tolerations, static list =>
+            {
+                var tolerations = list.ToList();
+                AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
+                AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
+                return tolerations;
+            }),
             ServiceAccountName = spec.ServiceAccountName ?? "default",
             EnableServiceLinks = spec.EnableServiceLinks ?? true,
             Priority = spec.Priority ?? 0,
@@ -107,12 +110,26 @@ public static class ObjectDefaulter
             RestartPolicy = spec.RestartPolicy ?? "Always",
             TerminationGracePeriodSeconds = spec.TerminationGracePeriodSeconds ?? 30,
             SchedulerName = spec.SchedulerName ?? "default-scheduler",
-            Containers = spec.Containers.Select(c => DefaultContainer(c, hostNetwork)).ToList(),
-            InitContainers = spec.InitContainers.Select(c => DefaultContainer(c, hostNetwork)).ToList(),
-            Tolerations = spec.Tolerations.Select(t => t with { Operator = string.IsNullOrEmpty(t.Operator) ? "Equal" : t.Operator }).ToList(),
+            Containers = DefaultContainers(spec.Containers, hostNetwork),
+            InitContainers = DefaultContainers(spec.InitContainers, hostNetwork),
+            Tolerations = SpecTolerations.GetValue(spec.Tolerations, static list =>
+                list.Select(t => t with { Operator = string.IsNullOrEmpty(t.Operator) ? "Equal" : t.Operator }).ToList()),
             Unmodeled = WithDefault(spec.Unmodeled, "securityContext", EmptyObject),
         };
     }
+
+    // The records and lists are immutable, so a list's defaulted form is computed once and shared: the
+    // replicas of a template (and a stored pod written again) share their containers and tolerations
+    // lists, and defaulting 150,000 pods then copies no container.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<Container>, IReadOnlyList<Container>> PodContainers = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<Container>, IReadOnlyList<Container>> HostContainers = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<Toleration>, IReadOnlyList<Toleration>> SpecTolerations = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<Toleration>, IReadOnlyList<Toleration>> PodTolerations = new();
+
+    private static IReadOnlyList<Container> DefaultContainers(IReadOnlyList<Container> containers, bool hostNetwork) =>
+        containers.Count == 0 ? containers
+        : hostNetwork ? HostContainers.GetValue(containers, static list => list.Select(c => DefaultContainer(c, hostNetwork: true)).ToList())
+        : PodContainers.GetValue(containers, static list => list.Select(c => DefaultContainer(c, hostNetwork: false)).ToList());
 
     private static Container DefaultContainer(Container c, bool hostNetwork)
     {
