@@ -71,14 +71,13 @@ public sealed class ApplyEngine
             }
             return 1;
         }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timer = new StepTimer(context.Timings);
         // Stored Events are not decoded for the convergence unless the manifests themselves hold Events
         // (whose created/configured/unchanged answer needs the stored ones).
         var objects = manifests.Items.Any(i => i.Object.Kind == "Event") ? session.Objects : session.ObjectsForConvergence;
         var config = session.Config;
         var now = context.Clock();
-        context.Timings?.Invoke("load stored objects", clock.Elapsed);
-        clock.Restart();
+        timer.Done("load stored objects");
         allocator = null;
         bool changed = false;
         var prepared = Prepare(manifests.Items, mode);
@@ -99,13 +98,13 @@ public sealed class ApplyEngine
                 context.Out.WriteLine($"{type.QualifiedSingular}/{item.Object.Name} {outcome}");
             }
         }
-        context.Timings?.Invoke("apply objects (defaulting, validation, admission)", clock.Elapsed);
+        timer.Done("apply objects (defaulting, validation, admission)");
         if (changed)
         {
             ControlPlane.Converge(objects, config, now, context.Timings);
-            clock.Restart();
+            timer.Done("convergence (all controllers)");
             session.Commit();
-            context.Timings?.Invoke("commit", clock.Elapsed);
+            timer.Done("commit");
         }
         if (context.Timings is not null)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Podnet.Cli.Printers;
+using Podnet.Cluster;
 using Podnet.Cluster.Api.Meta;
 
 namespace Podnet.Cli.Commands;
@@ -58,9 +59,9 @@ public static class GetCommand
         {
             return ClusterSession.Open(context, cluster);
         }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timer = new StepTimer(context.Timings);
         var manifests = ApiBridge.Read(files, recursive, context.In);
-        context.Timings?.Invoke("read manifests", clock.Elapsed);
+        timer.Done("read manifests");
         return ClusterSession.InMemory(context, manifests, ns);
     }
 

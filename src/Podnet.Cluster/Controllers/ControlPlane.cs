@@ -18,15 +18,7 @@ public static class ControlPlane
     /// <param name="step">Optional: told each controller's name and wall time as it finishes (diagnostics: <c>PODNET_TIMINGS=1</c>).</param>
     public static ConvergeResult Converge(ObjectSet objects, ClusterConfig config, DateTimeOffset now, Action<string, TimeSpan>? step = null)
     {
-        var clock = step is null ? null : System.Diagnostics.Stopwatch.StartNew();
-        void Done(string name)
-        {
-            if (clock is not null)
-            {
-                step!(name, clock.Elapsed);
-                clock.Restart();
-            }
-        }
+        var timer = new StepTimer(step);
         var events = new EventRecorder(objects, now);
         // Objects that came from manifests without store metadata get identities like the apiserver gives.
         foreach (var kind in new[] { "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Service", "Pod" })
@@ -39,38 +31,38 @@ public static class ControlPlane
                 }
             }
         }
-        Done("identities and event index");
+        timer.Done("identities and event index");
         var collected = GarbageCollector.Sync(objects);
-        Done("garbage collector");
+        timer.Done("garbage collector");
         DeploymentController.Sync(objects, now, events);
-        Done("deployment");
+        timer.Done("deployment");
         var podsByOwner = PodTemplates.IndexByOwner(objects);
         ReplicaSetController.Sync(objects, podsByOwner, now, events);
-        Done("replicaset");
+        timer.Done("replicaset");
         StatefulSetController.Sync(objects, podsByOwner, now, events);
         DaemonSetController.Sync(objects, podsByOwner, now, events);
         JobController.Sync(objects, podsByOwner, now, events);
-        Done("statefulset, daemonset, job");
+        timer.Done("statefulset, daemonset, job");
         Scheduler.Sync(objects, config, now, events);
-        Done("scheduler");
+        timer.Done("scheduler");
         PodLifecycleController.Sync(objects, now, events, step);
-        Done("pod lifecycle (IPAM, kubelet)");
+        timer.Done("pod lifecycle (IPAM, kubelet)");
         podsByOwner = PodTemplates.IndexByOwner(objects);
         ReplicaSetController.UpdateStatus(objects, podsByOwner);
         DeploymentController.UpdateStatus(objects, podsByOwner, now);
         StatefulSetController.UpdateStatus(objects, podsByOwner);
         DaemonSetController.UpdateStatus(objects, podsByOwner);
         JobController.UpdateStatus(objects, podsByOwner, now);
-        Done("workload statuses");
+        timer.Done("workload statuses");
         LoadBalancerController.Sync(objects, config, events);
-        Done("load balancers");
+        timer.Done("load balancers");
         var pods = new EndpointSliceController.PodIndex(objects); // pods do not change from here on
         EndpointSliceController.Sync(objects, now, pods);
-        Done("endpointslices");
+        timer.Done("endpointslices");
         EndpointsController.Sync(objects, now, pods);
-        Done("endpoints");
+        timer.Done("endpoints");
         Ingresses.IngressStatusController.Sync(objects, events);
-        Done("ingress status");
+        timer.Done("ingress status");
         return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
     }
 

@@ -16,8 +16,7 @@ public sealed class EventRecorder
     private readonly DateTimeOffset now;
     // What was recorded, by involved object (its UID, or kind/namespace/name without one): a handful
     // of (reason, message) pairs each, so one short key is hashed per event instead of the message.
-    private readonly Dictionary<string, List<(string? Reason, string? Message)>> seen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<(string? Reason, string? Message)>> seenMany = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventHistory> seen = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Component, string? Host), EventSource> sources = [];
     private KubeObject? lastInvolved;
     private EventSource? lastSource;
@@ -46,47 +45,48 @@ public sealed class EventRecorder
     public int Recorded { get; private set; }
 
     /// <summary>Notes an event; false when the same one was already recorded.</summary>
-    private bool Seen(string? kind, string? ns, string? name, string? uid, string? reason, string? message)
-    {
-        var list = Entries(kind, ns, name, uid, out var key);
-        return Note(key, list, reason, message);
-    }
+    private bool Seen(string? kind, string? ns, string? name, string? uid, string? reason, string? message) =>
+        History(kind, ns, name, uid).Add(reason, message);
 
     /// <summary>What was recorded about one involved object (created empty the first time).</summary>
-    private List<(string? Reason, string? Message)> Entries(string? kind, string? ns, string? name, string? uid, out string key)
+    private EventHistory History(string? kind, string? ns, string? name, string? uid)
     {
-        key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
-        ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out _);
-        return list ??= new List<(string? Reason, string? Message)>(4);
+        var key = string.IsNullOrEmpty(uid) ? kind + "/" + ns + "/" + name : uid;
+        ref var history = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out _);
+        return history ??= new EventHistory();
     }
 
-    /// <summary>Adds (reason, message) to an object's entries; false when it is there already.</summary>
-    private bool Note(string key, List<(string? Reason, string? Message)> list, string? reason, string? message)
+    /// <summary>
+    /// The (reason, message) pairs recorded about one object: a short list scanned in place (most objects
+    /// have a handful), a set once it grows (a DaemonSet records one event per node).
+    /// </summary>
+    private sealed class EventHistory
     {
-        if (list.Count >= 16)
+        private List<(string? Reason, string? Message)>? few = new(4);
+        private HashSet<(string? Reason, string? Message)>? many;
+
+        /// <summary>Adds the pair; false when it is there already.</summary>
+        public bool Add(string? reason, string? message)
         {
-            // an object with many events (a DaemonSet creating a pod per node): a set, not a scan
-            if (!seenMany.TryGetValue(key, out var set))
+            if (many is not null)
             {
-                set = new HashSet<(string? Reason, string? Message)>(list);
-                seenMany[key] = set;
+                return many.Add((reason, message));
             }
-            if (!set.Add((reason, message)))
+            foreach (var (r, m) in few!)
             {
-                return false;
+                if (r == reason && m == message)
+                {
+                    return false;
+                }
             }
-            list.Add((reason, message));
+            few.Add((reason, message));
+            if (few.Count > 16)
+            {
+                many = [.. few];
+                few = null;
+            }
             return true;
         }
-        foreach (var (r, m) in list)
-        {
-            if (r == reason && m == message)
-            {
-                return false;
-            }
-        }
-        list.Add((reason, message));
-        return true;
     }
 
     /// <summary>Records a Normal event.</summary>
@@ -126,8 +126,7 @@ public sealed class EventRecorder
         var kept = new (int Index, ObjectReference Reference, EventSource Source, long Sequence)[pending.Count];
         int n = 0;
         KubeObject? previous = null;
-        List<(string? Reason, string? Message)>? entries = null;
-        string key = "";
+        EventHistory? history = null;
         for (int i = 0; i < pending.Count; i++)
         {
             var p = pending[i];
@@ -136,9 +135,9 @@ public sealed class EventRecorder
             {
                 // the events of one object come together: one look-up for all of them
                 previous = involved;
-                entries = Entries(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid, out key);
+                history = History(involved.Kind, involved.Namespace, involved.Name, involved.Metadata.Uid);
             }
-            if (Note(key, entries!, p.Reason, p.Message))
+            if (history!.Add(p.Reason, p.Message))
             {
                 kept[n++] = (i, Reference(involved), Source(p.Component, p.Host), sequence++);
             }

@@ -20,15 +20,7 @@ public static class PodLifecycleController
     /// <param name="step">Optional: told each phase's name and wall time (diagnostics).</param>
     public static void Sync(ObjectSet objects, DateTimeOffset now, EventRecorder events, Action<string, TimeSpan>? step = null)
     {
-        var clock = step is null ? null : System.Diagnostics.Stopwatch.StartNew();
-        void Done(string name)
-        {
-            if (clock is not null)
-            {
-                step!("pod lifecycle: " + name, clock.Elapsed);
-                clock.Restart();
-            }
-        }
+        var timer = new StepTimer(step, "pod lifecycle: ");
         var ipam = new PodIpam(objects);
         List<Service>? services = null;
         var startups = new Kubelet.StartupCache();
@@ -76,10 +68,10 @@ public static class PodLifecycleController
             Kubelet.PodStartup.StartAll(
                 work.Where(w => w.Evaluate).Select(w => (w.Pod, w.Ip!, w.Node.Name, w.Node.Spec.PodCIDR!)).ToList(), "cluster.local", services, startups);
         }
-        Done("order and addresses, sandboxes");
+        timer.Done("order and addresses, sandboxes");
         // 2. What each kubelet reports, and its events: independent per pod, so spread over the cores.
         var started = new Pod?[work.Count];
-        var podEvents = new PendingEvent[work.Count][];
+        var podEvents = new List<PendingEvent>?[work.Count];
         var messages = new System.Collections.Concurrent.ConcurrentDictionary<Container, (string Pulled, string Created, string Started)>(ReferenceEqualityComparer.Instance);
         void Report(int i)
         {
@@ -98,7 +90,7 @@ public static class PodLifecycleController
         }
         ParallelWork.For(work.Count, Report);
 
-        Done("kubelet reports, statuses and events (parallel)");
+        timer.Done("kubelet reports, statuses and events (parallel)");
         // 3. In start order again: the writes and the kubelet's events.
         var pending = new List<PendingEvent>(work.Count * 4);
         for (int i = 0; i < work.Count; i++)
@@ -118,15 +110,15 @@ public static class PodLifecycleController
                 continue;
             }
             objects.Put(started[i]!);
-            pending.AddRange(podEvents[i]);
+            pending.AddRange(podEvents[i]!);
         }
-        Done("pod writes");
+        timer.Done("pod writes");
         events.RecordAll(pending);
-        Done("events");
+        timer.Done("events");
     }
 
     /// <summary>The kubelet's events for a pod it started: image, create and start per container, then what the start-up report saw.</summary>
-    private static PendingEvent[] StartupEvents(Pod pod, string node, Kubelet.PodStartupReport? startup,
+    private static List<PendingEvent> StartupEvents(Pod pod, string node, Kubelet.PodStartupReport? startup,
         System.Collections.Concurrent.ConcurrentDictionary<Container, (string Pulled, string Created, string Started)> messages)
     {
         var list = new List<PendingEvent>(pod.Spec.Containers.Count * 3 + (startup?.Events.Count ?? 0));
@@ -150,7 +142,7 @@ public static class PodLifecycleController
                 list.Add(PendingEvent.Warning(pod, "BackOff", $"Back-off restarting failed container {c.Name} in pod {pod.Name}_{pod.Namespace}({pod.Metadata.Uid})", "kubelet", node));
             }
         }
-        return [.. list];
+        return list;
     }
 
     private sealed record Start(Pod Pod, Node Node, string HostIp, string? Ip, string? Error, bool Evaluate);
