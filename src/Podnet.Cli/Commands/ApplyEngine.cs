@@ -350,7 +350,18 @@ public sealed class ApplyEngine
             var annotations = manifest.Metadata.Annotations.Where(kv => kv.Key != LastAppliedAnnotation).ToDictionary(kv => kv.Key, kv => kv.Value);
             clean = manifest with { Metadata = manifest.Metadata with { Annotations = annotations } };
         }
-        using var doc = JsonDocument.Parse(KubeObjectCodec.EncodeUtf8(clean));
+        var json = KubeObjectCodec.EncodeUtf8(clean);
+        if (SortedJson.TrySort(json, emptyAnnotations: true) is { } sorted)
+        {
+            return sorted + "\n";
+        }
+        return LastAppliedByDocument(json);
+    }
+
+    /// <summary>The last-applied text of encoded JSON by decoding it and writing it back sorted (the reference path).</summary>
+    internal static string LastAppliedByDocument(byte[] json)
+    {
+        using var doc = JsonDocument.Parse(json);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
         {

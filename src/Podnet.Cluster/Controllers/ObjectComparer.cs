@@ -23,6 +23,16 @@ public static class ObjectComparer
     public static string Canonical<T>(T value)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value?.GetType() ?? typeof(T), Options);
+        if (Api.Serialization.SortedJson.TrySort(bytes) is { } sorted)
+        {
+            return sorted;
+        }
+        return CanonicalByDocument(bytes);
+    }
+
+    /// <summary>The canonical text of System.Text.Json output by decoding it and writing it back sorted (the reference path).</summary>
+    internal static string CanonicalByDocument(byte[] bytes)
+    {
         using var doc = JsonDocument.Parse(bytes);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(bytes.Length + 16);
         using (var writer = new Utf8JsonWriter(buffer))

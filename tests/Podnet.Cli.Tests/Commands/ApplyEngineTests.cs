@@ -73,6 +73,38 @@ public sealed class ApplyEngineTests
         Assert.Contains("\"annotations\":{}", ApplyEngine.LastApplied(bare), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void LastApplied_SortingBytes_GivesWhatDecodingAndSorting_Gives_ForArbitraryKeysAndValues()
+    {
+        var text = Gen.OneOf(
+            Gen.Elements("", "a", "B", "_", "1", "annotations", "labels", "é", "中文", "<&>", "\"", "\\", "\u0001", "x.y/z"),
+            ArbMap.Default.GeneratorFor<string>().Where(s => s is not null));
+        var gen =
+            from count in Gen.Choose(0, 5)
+            from keys in Gen.ListOf(text, count)
+            from values in Gen.ListOf(text, 5)
+            from annotated in Gen.Elements(true, false)
+            select (keys, values, annotated);
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var values = t.values.ToList();
+            var map = t.keys.Distinct().Select((k, i) => (k, values[i])).ToDictionary(p => p.k, p => p.Item2);
+            var cm = new ConfigMap
+            {
+                Metadata = new ObjectMeta
+                {
+                    Name = "cm",
+                    Namespace = "default",
+                    Labels = map,
+                    Annotations = t.annotated ? map : new Dictionary<string, string>(),
+                },
+                Data = map,
+            };
+            Assert.Equal(ApplyEngine.LastAppliedByDocument(KubeObjectCodec.EncodeUtf8(cm)), ApplyEngine.LastApplied(cm));
+            Assert.Equal(LastAppliedByJsonNode(cm), ApplyEngine.LastApplied(cm));
+        }).QuickCheckThrowOnFailure();
+    }
+
     private static readonly ClusterConfig Config = new() { ServiceCidr = "10.96.0.0/28", NodePortMin = 30000, NodePortMax = 30015 };
 
     // A Service from a small space of choices, so that requested IPs and node ports collide often.
