@@ -105,7 +105,7 @@ public sealed class ClusterSession : IDisposable
     /// objects and Endpoints, so that an exec on a large stored cluster decodes less.
     /// </summary>
     public IReadOnlyList<KubeObject> DataPlaneObjects =>
-        objects is not null ? objects.All.Where(o => !NotDataPlane.Contains(o.Kind)).ToList()
+        objects is not null ? objects.AllExcept(NotDataPlane).ToList()
         : network is not null ? network.Where(o => !NotDataPlane.Contains(o.Kind)).ToList()
         : dataPlane ??= store!.ListAllExcept(NotDataPlane);
     private IReadOnlyList<KubeObject>? network;
@@ -116,7 +116,7 @@ public sealed class ClusterSession : IDisposable
     /// (read-only; Events are most of a busy store and no data-plane component looks at them).
     /// </summary>
     public IReadOnlyList<KubeObject> NetworkObjects =>
-        objects is not null ? objects.All.Where(o => o.Kind != "Event").ToList()
+        objects is not null ? objects.AllExcept(NotNetwork).ToList()
         : network ??= store!.ListAllExcept(NotNetwork);
 
     /// <summary>Objects of one kind, straight from the store when nothing is loaded yet (fast reads).</summary>

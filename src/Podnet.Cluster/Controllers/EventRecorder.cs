@@ -103,7 +103,11 @@ public sealed class EventRecorder
         {
             return;
         }
-        objects.Put(Build(involved, Reference(involved), type, reason, message, Source(component, host), sequence++, now));
+        var one = new EventBatch([new PendingEvent(involved, type, reason, message, component, host)], [(0, Reference(involved), Source(component, host), sequence++)], 1, now);
+        if (!objects.DeferEvents(one))
+        {
+            objects.Put(one.BuildAll()[0]);
+        }
         Recorded++;
     }
 
@@ -142,21 +146,38 @@ public sealed class EventRecorder
                 kept[n++] = (i, Reference(involved), Source(p.Component, p.Host), sequence++);
             }
         }
-        // The objects themselves (names, UIDs, records) are independent of each other.
-        var built = new Event[n];
-        var at = now;
-        Parallel.For(0, n, j =>
+        // The objects themselves (names, UIDs, records) are independent of each other: built on all cores,
+        // now or, when the set can take them unbuilt, the first time anything reads Events.
+        var batch = new EventBatch(pending, kept, n, now);
+        if (!objects.DeferEvents(batch))
         {
-            var (i, reference, source, seq) = kept[j];
-            var p = pending[i];
-            built[j] = Build(p.Involved, reference, p.Type, p.Reason, p.Message, source, seq, at);
-        });
-        objects.Reserve("Event", n);
-        foreach (var e in built)
-        {
-            objects.Put(e);
+            objects.Reserve("Event", n);
+            foreach (var e in batch.BuildAll())
+            {
+                objects.Put(e);
+            }
         }
         Recorded += n;
+    }
+
+    /// <summary>Events recorded together and not built yet: what <see cref="Build"/> needs for each, in record order.</summary>
+    internal sealed class EventBatch(IReadOnlyList<PendingEvent> pending, (int Index, ObjectReference Reference, EventSource Source, long Sequence)[] kept, int count, DateTimeOffset now)
+    {
+        /// <summary>Number of events.</summary>
+        public int Count => count;
+
+        /// <summary>The Event objects, in record order (built on all cores).</summary>
+        public Event[] BuildAll()
+        {
+            var built = new Event[count];
+            ParallelWork.For(count, j =>
+            {
+                var (i, reference, source, seq) = kept[j];
+                var p = pending[i];
+                built[j] = Build(p.Involved, reference, p.Type, p.Reason, p.Message, source, seq, now);
+            });
+            return built;
+        }
     }
 
     // Events of one object share its reference, and events from one component on one host share

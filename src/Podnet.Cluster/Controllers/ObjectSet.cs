@@ -22,6 +22,13 @@ public sealed class ObjectSet
     private int epoch = 1;
     private int changedCount;
     private Dictionary<(string Namespace, string Name), Api.Store.EventIdentity>? storedEvents;
+    // Events recorded but not built yet (see DeferEvents): built and written, in record order, the first
+    // time anything reads Events; a large convergence's Events are most of its objects, and a command that
+    // never looks at them (get namespaces -f) never pays for them.
+    private List<EventRecorder.EventBatch>? deferredEvents;
+    private int deferredCount;
+    private bool eventRemoved;
+    private readonly object materializeLock = new();
 
     /// <summary>Creates an empty set.</summary>
     public ObjectSet()
@@ -50,15 +57,82 @@ public sealed class ObjectSet
     }
 
     /// <summary>Number of objects.</summary>
-    public int Count => byKind.Values.Sum(b => b.Count);
+    public int Count => byKind.Values.Sum(b => b.Count) + deferredCount;
 
     /// <summary>Every object, by kind then namespace then name.</summary>
-    public IEnumerable<KubeObject> All =>
-        byKind.OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(Objects(k.Value)));
+    public IEnumerable<KubeObject> All
+    {
+        get
+        {
+            MaterializeEvents();
+            return byKind.OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(Objects(k.Value)));
+        }
+    }
+
+    /// <summary>Every object except those of <paramref name="kinds"/>, by kind then namespace then name.</summary>
+    public IEnumerable<KubeObject> AllExcept(IReadOnlySet<string> kinds)
+    {
+        if (!kinds.Contains("Event"))
+        {
+            MaterializeEvents();
+        }
+        return byKind.Where(k => !kinds.Contains(k.Key)).OrderBy(k => k.Key, StringComparer.Ordinal).SelectMany(k => Sorted(Objects(k.Value)));
+    }
+
+    /// <summary>
+    /// Takes Events that <paramref name="batch"/> will build, as if each were <see cref="Put"/> now, when that
+    /// is sure to write new objects: no Event is loaded, stored or removed yet (the recorder names each Event
+    /// it records uniquely). Returns false, taking nothing, otherwise; the caller then puts them itself.
+    /// </summary>
+    internal bool DeferEvents(EventRecorder.EventBatch batch)
+    {
+        // (deferred batches leave the bucket empty: they are only written together, before anything else is)
+        var bucket = Bucket("Event"); // exists before any reader can run in parallel
+        if (bucket.Count > 0 || (storedEvents is not null && storedEvents.Count > 0) || eventRemoved)
+        {
+            return false;
+        }
+        (deferredEvents ??= []).Add(batch);
+        deferredCount += batch.Count;
+        changedCount += batch.Count;
+        return true;
+    }
+
+    /// <summary>Builds and writes the deferred Events (in record order); safe to call from several threads.</summary>
+    private void MaterializeEvents()
+    {
+        if (Volatile.Read(ref deferredEvents) is null)
+        {
+            return;
+        }
+        lock (materializeLock)
+        {
+            var batches = deferredEvents;
+            if (batches is null)
+            {
+                return;
+            }
+            var bucket = Bucket("Event");
+            bucket.EnsureCapacity(bucket.Count + deferredCount);
+            foreach (var batch in batches)
+            {
+                var built = batch.BuildAll();
+                foreach (var e in built)
+                {
+                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket, Key(e.Namespace, e.Name), out _);
+                    slot.Object = e;
+                    slot.ChangedIn = epoch; // counted as changed when deferred
+                }
+            }
+            deferredCount = 0;
+            Volatile.Write(ref deferredEvents, null);
+        }
+    }
 
     /// <summary>Objects of one kind, ordered by namespace then name.</summary>
     public IReadOnlyList<T> OfKind<T>(string kind) where T : KubeObject
     {
+        MaterializeIfEvents(kind);
         if (!byKind.TryGetValue(kind, out var b))
         {
             return [];
@@ -77,8 +151,19 @@ public sealed class ObjectSet
     }
 
     /// <summary>Objects of one kind, unordered (for indexes).</summary>
-    public IEnumerable<KubeObject> Unordered(string kind) =>
-        byKind.TryGetValue(kind, out var b) ? Objects(b) : [];
+    public IEnumerable<KubeObject> Unordered(string kind)
+    {
+        MaterializeIfEvents(kind);
+        return byKind.TryGetValue(kind, out var b) ? Objects(b) : [];
+    }
+
+    private void MaterializeIfEvents(string kind)
+    {
+        if (deferredEvents is not null && kind == "Event")
+        {
+            MaterializeEvents();
+        }
+    }
 
     private static IEnumerable<KubeObject> Objects(Dictionary<(string Namespace, string Name), Slot> bucket)
     {
@@ -89,7 +174,7 @@ public sealed class ObjectSet
     }
 
     /// <summary>Number of objects of a kind.</summary>
-    public int CountOf(string kind) => byKind.TryGetValue(kind, out var b) ? b.Count : 0;
+    public int CountOf(string kind) => (byKind.TryGetValue(kind, out var b) ? b.Count : 0) + (kind == "Event" ? deferredCount : 0);
 
     /// <summary>Makes room for <paramref name="additional"/> more objects of <paramref name="kind"/> (a hint before a bulk write).</summary>
     public void Reserve(string kind, int additional)
@@ -102,8 +187,11 @@ public sealed class ObjectSet
         objects.OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal);
 
     /// <summary>The object of <paramref name="kind"/> named <paramref name="name"/>, or null.</summary>
-    public KubeObject? Get(string kind, string ns, string name) =>
-        byKind.TryGetValue(kind, out var b) && b.TryGetValue(Key(ns, name), out var o) ? o.Object : null;
+    public KubeObject? Get(string kind, string ns, string name)
+    {
+        MaterializeIfEvents(kind);
+        return byKind.TryGetValue(kind, out var b) && b.TryGetValue(Key(ns, name), out var o) ? o.Object : null;
+    }
 
     /// <summary>Typed <see cref="Get(string, string, string)"/>.</summary>
     public T? Get<T>(string kind, string ns, string name) where T : KubeObject => Get(kind, ns, name) as T;
@@ -129,6 +217,7 @@ public sealed class ObjectSet
     /// <summary>Adds or replaces an object and marks it changed.</summary>
     public void Put(KubeObject obj)
     {
+        MaterializeIfEvents(obj.Kind);
         if (storedEvents is not null && obj.Kind == "Event")
         {
             storedEvents.Remove((obj.Namespace, obj.Name)); // the object put supersedes the stored identity
@@ -160,6 +249,11 @@ public sealed class ObjectSet
     /// <summary>Removes an object; true when it existed.</summary>
     public bool Remove(string kind, string ns, string name)
     {
+        MaterializeIfEvents(kind);
+        if (kind == "Event")
+        {
+            eventRemoved = true;
+        }
         Slot slot = default;
         if ((byKind.TryGetValue(kind, out var b) && b.Remove(Key(ns, name), out slot)) ||
             (kind == "Event" && storedEvents is not null && storedEvents.Remove((ns, name))))
@@ -185,6 +279,7 @@ public sealed class ObjectSet
     {
         get
         {
+            MaterializeEvents();
             var result = new List<KubeObject>(changedCount);
             foreach (var kind in byKind.Keys.Order(StringComparer.Ordinal))
             {
@@ -247,7 +342,9 @@ public sealed class ObjectSet
     /// <summary>Forgets the change tracking.</summary>
     public void ClearChanges()
     {
+        MaterializeEvents(); // written in the epoch they were recorded in
         epoch++;
+        eventRemoved = false;
         changedCount = 0;
         removed.Clear();
     }

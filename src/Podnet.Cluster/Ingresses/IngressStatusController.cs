@@ -1,4 +1,5 @@
 using Podnet.Cluster.Api.Core;
+using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Networking;
 using Podnet.Cluster.Controllers;
 
@@ -32,7 +33,7 @@ public static class IngressStatusController
         var ingresses = objects.OfKind<Api.Networking.Ingress>("Ingress");
         if (events is not null)
         {
-            var all = objects.All.ToList();
+            var all = objects.OfKind<KubeObject>("Secret");
             var table = IngressRouteTable.Build(ingresses, classes, filter);
             var selector = new IngressCertificateSelector(table, all);
             foreach (var ing in table.Ingresses)

@@ -104,4 +104,73 @@ public sealed class EventRecorderTests
         }
         Assert.Equal(0, next.Recorded);
     }
+
+    [Fact]
+    public void EventsRecordedIntoAFreshSetAreBuiltWhenFirstReadAndLookJustLikeEventsPutAtOnce()
+    {
+        // A fresh set takes the recorder's events unbuilt; a set that already holds an Event takes them as
+        // objects at once. Counts, change tracking, order and content must not tell the two apart.
+        var scripts =
+            from length in Gen.Frequency((1, Gen.Choose(1, 40)), (2, Gen.Choose(512, 1200)))
+            from events in Gen.ListOf(EventGen, length)
+            from singles in Gen.Choose(0, 5)
+            select (events, singles);
+        Prop.ForAll(scripts.ToArbitrary(), s =>
+        {
+            var pods = Enumerable.Range(0, 8).Select(i => PodNamed(i, i != 3)).ToList();
+            var extra = new Event { ApiVersion = "v1", Kind = "Event", Metadata = new ObjectMeta { Name = "zz-extra", Namespace = "zz" } };
+            (ObjectSet Set, int Count, int Events, int Changed) Run(bool eager)
+            {
+                var set = new ObjectSet(pods);
+                var recorder = new EventRecorder(set, Now);
+                if (eager)
+                {
+                    set.Put(extra);
+                }
+                var pending = s.events.Select(e => new PendingEvent(pods[e.Object], e.Warning ? "Warning" : "Normal", "Reason" + e.Reason, "message " + e.Message,
+                    e.Kubelet ? "kubelet" : "default-scheduler", e.Kubelet ? "node-1" : null)).ToList();
+                recorder.RecordAll(pending);
+                for (int i = 0; i < s.singles; i++)
+                {
+                    recorder.Warning(pods[i], "Single", "one at a time " + i, "kubelet", "node-2");
+                }
+                recorder.RecordAll(pending.Select(p => p with { Reason = "Again" }).ToList());
+                return (set, set.Count, set.CountOf("Event"), set.ChangedCount);
+            }
+            var deferred = Run(eager: false);
+            var eager = Run(eager: true);
+            Assert.Equal(eager.Count - 1, deferred.Count);
+            Assert.Equal(eager.Events - 1, deferred.Events);
+            Assert.Equal(eager.Changed - 1, deferred.Changed);
+            // first read: built, in the same order, with the same content
+            var a = deferred.Set.Unordered("Event").Select(KubeObjectCodec.EncodeString).ToList();
+            var b = eager.Set.Unordered("Event").Where(e => e.Name != "zz-extra").Select(KubeObjectCodec.EncodeString).ToList();
+            Assert.Equal(b, a);
+            Assert.Equal(deferred.Changed, deferred.Set.Changed.Count);
+            Assert.Equal(eager.Set.Changed.Where(e => e.Name != "zz-extra").Select(KubeObjectCodec.EncodeString), deferred.Set.Changed.Select(KubeObjectCodec.EncodeString));
+            Assert.Equal(deferred.Events, deferred.Set.CountOf("Event"));
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void DeferredEventsAreThereForGetPutRemoveAndClearChanges()
+    {
+        var pod = PodNamed(1, true);
+        var set = new ObjectSet([pod]);
+        var recorder = new EventRecorder(set, Now);
+        recorder.RecordAll(Enumerable.Range(0, 600).Select(i => PendingEvent.Normal(pod, "R", "m" + i, "kubelet", "node-1")).ToList());
+        Assert.Equal(601, set.Count);
+        Assert.Equal(600, set.ChangedCount);
+        var first = set.Unordered("Event").Cast<Event>().OrderBy(e => e.Metadata.Name, StringComparer.Ordinal).First();
+        Assert.Same(first, set.Get("Event", first.Namespace, first.Name));
+        Assert.True(set.Remove("Event", first.Namespace, first.Name));
+        Assert.Equal(599, set.CountOf("Event"));
+        set.ClearChanges();
+        Assert.Equal(0, set.ChangedCount);
+        // a later recorder sees the built events (no duplicates recorded)
+        var later = new EventRecorder(set, Now.AddMinutes(1));
+        later.RecordAll(Enumerable.Range(1, 600).Select(i => PendingEvent.Normal(pod, "R", "m" + i, "kubelet", "node-1")).ToList());
+        Assert.Equal(1, later.Recorded); // only "m600" is new
+        Assert.Equal(600, set.CountOf("Event"));
+    }
 }

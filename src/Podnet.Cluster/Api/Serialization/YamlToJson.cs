@@ -16,7 +16,9 @@ public static class YamlToJson
     /// splits streams on <c>---</c> lines first). Returns the root nodes; a document that is empty or only
     /// comments yields nothing. Throws <see cref="YamlSyntaxException"/> with go-yaml's message and line.
     /// </summary>
-    public static List<JsonNode?> ParseDocuments(string text)
+    public static List<JsonNode?> ParseDocuments(string text) => ParseDocuments(text, firstErrorOnCrash: true);
+
+    private static List<JsonNode?> ParseDocuments(string text, bool firstErrorOnCrash)
     {
         var result = new List<JsonNode?>();
         var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
@@ -51,8 +53,36 @@ public static class YamlToJson
                 ? new YamlSyntaxException(s.Start.Line, "while parsing a flow sequence, did not find expected ',' or ']'", false)
                 : new YamlSyntaxException(flows.Peek().Start.Line, "while parsing a flow mapping, did not find expected ',' or '}'", false);
         }
+        catch (InvalidOperationException) when (firstErrorOnCrash)
+        {
+            // The scanner gave up elsewhere (e.g. a '{' continuing a plain scalar, then more lines). libyaml
+            // reports the first error it meets reading forward: the first error of a growing prefix of the text.
+            throw FirstErrorOfPrefixes(text);
+        }
 
         return result;
+    }
+
+    private static YamlSyntaxException FirstErrorOfPrefixes(string text)
+    {
+        var lines = text.Split('\n');
+        for (int n = 1; n <= Math.Min(lines.Length, 2000); n++)
+        {
+            var prefix = string.Join('\n', lines, 0, n) + "\n";
+            try
+            {
+                ParseDocuments(prefix, firstErrorOnCrash: false);
+            }
+            catch (YamlSyntaxException e)
+            {
+                return e;
+            }
+            catch (InvalidOperationException)
+            {
+                // this prefix makes the scanner give up too: a longer one may still report
+            }
+        }
+        return new YamlSyntaxException(lines.Length, "did not find expected key", false);
     }
 
     private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, Stack<NodeEvent> flows)

@@ -48,6 +48,20 @@ public class ReaderErrorTests
         Assert.Equal($"error parsing f.yaml: error converting YAML to JSON: yaml: line {line}: while parsing a {problem}", e.Message);
     }
 
+    [Theory]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata:\n  name: n6\n { namespace: default\nspec:\n  containers:\n  - name: c\n    image: i\n    args: [0X1f, x]\n", 4)]
+    [InlineData("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    a: b\n  name: n6\n { namespace: default\nspec:\n  x: [1, 2]\n", 6)]
+    public void A_flow_start_continuing_a_plain_scalar_is_the_error_kubectl_reports(string text, int line)
+    {
+        // YamlDotNet's scanner gives up (InvalidOperationException) on these when a flow collection follows
+        // later; kubectl v1.32 says "yaml: line 4: did not find expected key" for the first (checked with the
+        // real kubectl create --dry-run=client). Found by the generated-stream property (seed 1019239223).
+        var set = ManifestReader.ReadText(text, "f.yaml");
+        var e = Assert.Single(set.Errors);
+        Assert.True(e.Fatal);
+        Assert.Equal($"error parsing f.yaml: error converting YAML to JSON: yaml: line {line}: did not find expected key", e.Message);
+    }
+
     [Fact]
     public void Unknown_kind_is_reported_like_kubectl_and_other_objects_still_load()
     {
