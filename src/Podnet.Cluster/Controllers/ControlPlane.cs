@@ -63,7 +63,7 @@ public static class ControlPlane
         timer.Done("endpoints");
         Ingresses.IngressStatusController.Sync(objects, events);
         timer.Done("ingress status");
-        return new ConvergeResult(objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
+        return new ConvergeResult(() => objects.ChangedCount, objects.RemovedCount, events.Recorded, collected);
     }
 
     /// <summary>Pods of the cluster (for callers that only need them).</summary>
@@ -71,4 +71,41 @@ public static class ControlPlane
 }
 
 /// <summary>What one convergence did: objects written and removed (since the set's last change reset), events recorded, orphans collected.</summary>
-public sealed record ConvergeResult(int Written, int Removed, int Events, int Collected);
+public sealed record ConvergeResult
+{
+    private readonly Func<int> written;
+
+    /// <summary>A result whose written count is taken when asked (counting may build deferred Events).</summary>
+    public ConvergeResult(Func<int> written, int removed, int events, int collected)
+    {
+        this.written = written;
+        Removed = removed;
+        Events = events;
+        Collected = collected;
+    }
+
+    /// <summary>A result with known counts.</summary>
+    public ConvergeResult(int written, int removed, int events, int collected)
+        : this(() => written, removed, events, collected)
+    {
+    }
+
+    /// <summary>Objects written since the set's last change reset.</summary>
+    public int Written => written();
+
+    /// <summary>Objects removed since the set's last change reset.</summary>
+    public int Removed { get; }
+
+    /// <summary>Events recorded.</summary>
+    public int Events { get; }
+
+    /// <summary>Orphans the garbage collector deleted.</summary>
+    public int Collected { get; }
+
+    /// <summary>Equal counts.</summary>
+    public bool Equals(ConvergeResult? other) =>
+        other is not null && Written == other.Written && Removed == other.Removed && Events == other.Events && Collected == other.Collected;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Written, Removed, Events, Collected);
+}

@@ -103,11 +103,7 @@ public sealed class EventRecorder
         {
             return;
         }
-        var one = new EventBatch([new PendingEvent(involved, type, reason, message, component, host)], [(0, Reference(involved), Source(component, host), sequence++)], 1, now);
-        if (!objects.DeferEvents(one))
-        {
-            objects.Put(one.BuildAll()[0]);
-        }
+        objects.DeferEvents(new EventBatch([new PendingEvent(involved, type, reason, message, component, host)], [(0, Reference(involved), Source(component, host), sequence++)], 1, now));
         Recorded++;
     }
 
@@ -146,17 +142,9 @@ public sealed class EventRecorder
                 kept[n++] = (i, Reference(involved), Source(p.Component, p.Host), sequence++);
             }
         }
-        // The objects themselves (names, UIDs, records) are independent of each other: built on all cores,
-        // now or, when the set can take them unbuilt, the first time anything reads Events.
-        var batch = new EventBatch(pending, kept, n, now);
-        if (!objects.DeferEvents(batch))
-        {
-            objects.Reserve("Event", n);
-            foreach (var e in batch.BuildAll())
-            {
-                objects.Put(e);
-            }
-        }
+        // The objects themselves (names, UIDs, records) are independent of each other: built on all cores
+        // the first time anything reads Events (a command that never does skips them).
+        objects.DeferEvents(new EventBatch(pending, kept, n, now));
         Recorded += n;
     }
 

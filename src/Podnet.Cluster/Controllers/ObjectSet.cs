@@ -27,6 +27,9 @@ public sealed class ObjectSet
     // never looks at them (get namespaces -f) never pays for them.
     private List<EventRecorder.EventBatch>? deferredEvents;
     private int deferredCount;
+    // Whether the deferred Events are sure to be new keys (no Event loaded, stored or removed when they were
+    // taken), so that counts can include them unbuilt; otherwise a count builds them first.
+    private bool deferredExact;
     private bool eventRemoved;
     private readonly object materializeLock = new();
 
@@ -57,7 +60,22 @@ public sealed class ObjectSet
     }
 
     /// <summary>Number of objects.</summary>
-    public int Count => byKind.Values.Sum(b => b.Count) + deferredCount;
+    public int Count
+    {
+        get
+        {
+            MaterializeIfInexact();
+            return byKind.Values.Sum(b => b.Count) + deferredCount;
+        }
+    }
+
+    private void MaterializeIfInexact()
+    {
+        if (deferredEvents is not null && !deferredExact)
+        {
+            MaterializeEvents();
+        }
+    }
 
     /// <summary>Every object, by kind then namespace then name.</summary>
     public IEnumerable<KubeObject> All
@@ -80,22 +98,24 @@ public sealed class ObjectSet
     }
 
     /// <summary>
-    /// Takes Events that <paramref name="batch"/> will build, as if each were <see cref="Put"/> now, when that
-    /// is sure to write new objects: no Event is loaded, stored or removed yet (the recorder names each Event
-    /// it records uniquely). Returns false, taking nothing, otherwise; the caller then puts them itself.
+    /// Takes Events that <paramref name="batch"/> will build, as if each were <see cref="Put"/> now: they are
+    /// built and written (in order, with <see cref="Put"/>'s effects) the first time anything reads Events, all
+    /// objects or the change set. Counts include them unbuilt when they are sure to be new keys (no Event was
+    /// loaded, stored or removed before: the recorder names each Event it records uniquely); otherwise a
+    /// count builds them first.
     /// </summary>
-    internal bool DeferEvents(EventRecorder.EventBatch batch)
+    internal void DeferEvents(EventRecorder.EventBatch batch)
     {
-        // (deferred batches leave the bucket empty: they are only written together, before anything else is)
         var bucket = Bucket("Event"); // exists before any reader can run in parallel
-        if (bucket.Count > 0 || (storedEvents is not null && storedEvents.Count > 0) || eventRemoved)
+        if (deferredEvents is null)
         {
-            return false;
+            // (while Events are deferred the bucket, the stored identities and the removals do not change:
+            // each of those writes builds the deferred Events first)
+            deferredExact = bucket.Count == 0 && (storedEvents is null || storedEvents.Count == 0) && !eventRemoved;
         }
         (deferredEvents ??= []).Add(batch);
         deferredCount += batch.Count;
         changedCount += batch.Count;
-        return true;
     }
 
     /// <summary>Builds and writes the deferred Events (in record order); safe to call from several threads.</summary>
@@ -119,9 +139,19 @@ public sealed class ObjectSet
                 var built = batch.BuildAll();
                 foreach (var e in built)
                 {
-                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket, Key(e.Namespace, e.Name), out _);
+                    // what Put does, except that the change was counted when the event was deferred
+                    storedEvents?.Remove((e.Namespace, e.Name));
+                    if (removed.Count > 0)
+                    {
+                        removed.Remove(("Event", e.Namespace, e.Name));
+                    }
+                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket, Key(e.Namespace, e.Name), out var existed);
+                    if (existed && slot.ChangedIn == epoch)
+                    {
+                        changedCount--; // (a key written twice in one epoch counts once)
+                    }
                     slot.Object = e;
-                    slot.ChangedIn = epoch; // counted as changed when deferred
+                    slot.ChangedIn = epoch;
                 }
             }
             deferredCount = 0;
@@ -174,7 +204,14 @@ public sealed class ObjectSet
     }
 
     /// <summary>Number of objects of a kind.</summary>
-    public int CountOf(string kind) => (byKind.TryGetValue(kind, out var b) ? b.Count : 0) + (kind == "Event" ? deferredCount : 0);
+    public int CountOf(string kind)
+    {
+        if (kind == "Event")
+        {
+            MaterializeIfInexact();
+        }
+        return (byKind.TryGetValue(kind, out var b) ? b.Count : 0) + (kind == "Event" ? deferredCount : 0);
+    }
 
     /// <summary>Makes room for <paramref name="additional"/> more objects of <paramref name="kind"/> (a hint before a bulk write).</summary>
     public void Reserve(string kind, int additional)
@@ -207,6 +244,7 @@ public sealed class ObjectSet
     /// <summary>Adds the identities of Events that stay in the store (see <see cref="StoredEvents"/>).</summary>
     public void AddStoredEvents(IEnumerable<Api.Store.EventIdentity> events)
     {
+        MaterializeEvents();
         storedEvents ??= [];
         foreach (var e in events)
         {
@@ -269,7 +307,14 @@ public sealed class ObjectSet
     }
 
     /// <summary>Number of objects written since creation or the last <see cref="ClearChanges"/>.</summary>
-    public int ChangedCount => changedCount;
+    public int ChangedCount
+    {
+        get
+        {
+            MaterializeIfInexact();
+            return changedCount;
+        }
+    }
 
     /// <summary>Number of objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
     public int RemovedCount => removed.Count;

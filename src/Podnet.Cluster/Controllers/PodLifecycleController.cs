@@ -63,12 +63,13 @@ public static class PodLifecycleController
             }
         }
 
+        timer.Done("order and addresses");
         if (services is not null)
         {
             Kubelet.PodStartup.StartAll(
                 work.Where(w => w.Evaluate).Select(w => (w.Pod, w.Ip!, w.Node.Name, w.Node.Spec.PodCIDR!)).ToList(), "cluster.local", services, startups);
         }
-        timer.Done("order and addresses, sandboxes");
+        timer.Done("sandboxes");
         // 2. What each kubelet reports, and its events: independent per pod, so spread over the cores.
         var started = new Pod?[work.Count];
         var podEvents = new List<PendingEvent>?[work.Count];

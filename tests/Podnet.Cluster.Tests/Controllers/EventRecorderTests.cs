@@ -108,8 +108,8 @@ public sealed class EventRecorderTests
     [Fact]
     public void EventsRecordedIntoAFreshSetAreBuiltWhenFirstReadAndLookJustLikeEventsPutAtOnce()
     {
-        // A fresh set takes the recorder's events unbuilt; a set that already holds an Event takes them as
-        // objects at once. Counts, change tracking, order and content must not tell the two apart.
+        // A fresh set counts the recorder's events unbuilt; a set that already holds an Event builds them for a
+        // count (a key could repeat). Counts, change tracking, order and content must not tell the two apart.
         var scripts =
             from length in Gen.Frequency((1, Gen.Choose(1, 40)), (2, Gen.Choose(512, 1200)))
             from events in Gen.ListOf(EventGen, length)
@@ -172,5 +172,33 @@ public sealed class EventRecorderTests
         later.RecordAll(Enumerable.Range(1, 600).Select(i => PendingEvent.Normal(pod, "R", "m" + i, "kubelet", "node-1")).ToList());
         Assert.Equal(1, later.Recorded); // only "m600" is new
         Assert.Equal(600, set.CountOf("Event"));
+    }
+
+    [Fact]
+    public void ADeferredEventWithTheKeyOfALoadedOneReplacesItAsPutWould()
+    {
+        // The recorder continues the sequence after the Events it finds, so with the same clock its first
+        // event is named <pod>.<nanos + 1>: give the set an Event of exactly that name.
+        var pod = PodNamed(1, true);
+        var nanos = (Now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var clash = new Event
+        {
+            ApiVersion = "v1",
+            Kind = "Event",
+            Metadata = new ObjectMeta { Name = $"{pod.Name}.{nanos + 1:x}", Namespace = pod.Namespace },
+            InvolvedObject = new ObjectReference { Kind = "Pod", Name = "someone-else", Namespace = pod.Namespace },
+            Reason = "Old",
+        };
+        var set = new ObjectSet([pod, clash]);
+        var recorder = new EventRecorder(set, Now);
+        recorder.RecordAll(Enumerable.Range(0, 600).Select(i => PendingEvent.Normal(pod, "R", "m" + i, "kubelet", "node-1")).ToList());
+        Assert.Equal(600, recorder.Recorded);
+        Assert.Equal(600, set.CountOf("Event")); // the loaded one was replaced, not added to
+        Assert.Equal(600, set.ChangedCount);
+        Assert.Equal(601, set.Count);
+        var replaced = Assert.IsType<Event>(set.Get("Event", clash.Namespace, clash.Name));
+        Assert.Equal("R", replaced.Reason);
+        Assert.Equal("m0", replaced.Message);
+        Assert.Equal(600, set.Changed.Count(o => o is Event));
     }
 }
