@@ -71,8 +71,18 @@ public static class ObjectIdentity
     };
 
     /// <summary>The controlling owner reference of <paramref name="obj"/>, or null.</summary>
-    public static OwnerReference? ControllerOf(KubeObject obj) =>
-        obj.Metadata.OwnerReferences.FirstOrDefault(r => r.Controller == true);
+    public static OwnerReference? ControllerOf(KubeObject obj)
+    {
+        var refs = obj.Metadata.OwnerReferences;
+        for (int i = 0; i < refs.Count; i++)
+        {
+            if (refs[i].Controller == true)
+            {
+                return refs[i];
+            }
+        }
+        return null;
+    }
 
     /// <summary>Whether <paramref name="obj"/> is controlled by <paramref name="owner"/> (kind and name; UID when both have one).</summary>
     public static bool IsControlledBy(KubeObject obj, KubeObject owner)

@@ -348,36 +348,8 @@ public sealed class ObjectSet
         return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
     });
 
-    // Sorts list[from..from+count) by namespace and name; a large range (a big apply's Events) as two
-    // halves on two cores, then merged. Keys are unique, so the order is the same either way.
-    private static void SortByKey(List<KubeObject> list, int from, int count)
-    {
-        if (count < 65536)
-        {
-            list.Sort(from, count, ByKey);
-            return;
-        }
-        var half = count / 2;
-        Parallel.Invoke(() => list.Sort(from, half, ByKey), () => list.Sort(from + half, count - half, ByKey));
-        var merged = new KubeObject[count];
-        int i = from, j = from + half, end = from + count, k = 0;
-        while (i < from + half && j < end)
-        {
-            merged[k++] = ByKey.Compare(list[i], list[j]) <= 0 ? list[i++] : list[j++];
-        }
-        while (i < from + half)
-        {
-            merged[k++] = list[i++];
-        }
-        while (j < end)
-        {
-            merged[k++] = list[j++];
-        }
-        for (k = 0; k < count; k++)
-        {
-            list[from + k] = merged[k];
-        }
-    }
+    // Sorts list[from..from+count) by namespace and name (keys are unique: a large range on two cores).
+    private static void SortByKey(List<KubeObject> list, int from, int count) => ParallelWork.Sort(list, from, count, ByKey);
 
     /// <summary>Objects removed since creation or the last <see cref="ClearChanges"/>.</summary>
     public IReadOnlyList<(string Kind, string Namespace, string Name)> Removed =>

@@ -29,13 +29,7 @@ public static class PodLifecycleController
         var toStart = objects.Unordered("Pod").Cast<Pod>()
             .Where(p => p.Spec.NodeName is { Length: > 0 } && p.Status?.PodIP is null && !PodTemplates.IsTerminal(p) && !PodTemplates.IsTerminating(p))
             .ToList();
-        toStart.Sort((a, b) =>
-        {
-            var c = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Namespace, b.Namespace);
-            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
-        });
+        ParallelWork.Sort(toStart, PodTemplates.ByCreation);
         // 1. In start order, addresses from the node's range (a pure function of that order).
         var work = new List<Start>(toStart.Count);
         foreach (var pod in toStart)

@@ -65,6 +65,15 @@ public static class PodTemplates
             ? list.Where(p => !IsTerminal(p) && !IsTerminating(p)).ToList()
             : [];
 
+    /// <summary>Pods in the order controllers handle them: oldest first, then by namespace and name (a strict order).</summary>
+    public static IComparer<Pod> ByCreation { get; } = Comparer<Pod>.Create(static (a, b) =>
+    {
+        var c = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.Namespace, b.Namespace);
+        return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+    });
+
     /// <summary>Key of an owner in <see cref="IndexByOwner"/>.</summary>
     public static string OwnerKey(string kind, string ns, string name) => kind + "/" + ns + "/" + name;
 
@@ -72,6 +81,11 @@ public static class PodTemplates
     public static Dictionary<string, List<Pod>> IndexByOwner(ObjectSet objects)
     {
         var index = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
+        // A controller's pods share one owner reference and are mostly stored together: the previous pod's
+        // list is reused while the reference and namespace stay the same (no key built or hashed per pod).
+        OwnerReference? lastRef = null;
+        string? lastNamespace = null;
+        List<Pod>? lastList = null;
         foreach (var o in objects.Unordered("Pod"))
         {
             var pod = (Pod)o;
@@ -80,13 +94,18 @@ public static class PodTemplates
             {
                 continue;
             }
-            var key = OwnerKey(r.Kind, pod.Namespace, r.Name);
-            if (!index.TryGetValue(key, out var list))
+            if (!ReferenceEquals(r, lastRef) || (!ReferenceEquals(pod.Namespace, lastNamespace) && pod.Namespace != lastNamespace))
             {
-                list = [];
-                index[key] = list;
+                var key = OwnerKey(r.Kind, pod.Namespace, r.Name);
+                if (!index.TryGetValue(key, out lastList))
+                {
+                    lastList = [];
+                    index[key] = lastList;
+                }
+                lastRef = r;
+                lastNamespace = pod.Namespace;
             }
-            list.Add(pod);
+            lastList!.Add(pod);
         }
         foreach (var list in index.Values)
         {

@@ -72,13 +72,7 @@ public static class Scheduler
         {
             return;
         }
-        pending.Sort((a, b) =>
-        {
-            var c = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-            if (c != 0) return c;
-            c = string.CompareOrdinal(a.Namespace, b.Namespace);
-            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
-        });
+        ParallelWork.Sort(pending, PodTemplates.ByCreation);
         // Feasible nodes are tried least loaded first, ties by name: nodes below the pod limit sit in one
         // bitmap per load, indexed by their position in name order.
         var queue = new LoadQueue(nodes.Count, config.MaxPodsPerNode);
