@@ -133,6 +133,8 @@ public abstract class ObjectStoreBase : IObjectStore
         // Defaulting and validation depend on nothing stored: do them on every core before taking the
         // write lock. An object that fails is still reported where the sequential write reaches it.
         var timer = new StepTimer(Timings, "store: ");
+        var gcPauseBefore = Timings is null ? default : GC.GetTotalPauseDuration();
+        var allocatedBefore = Timings is null ? 0 : GC.GetTotalAllocatedBytes();
         var prepared = new KubeObject?[upserts.Count];
         var failed = new Exception?[upserts.Count];
         Parallel.For(0, upserts.Count, i =>
@@ -190,6 +192,9 @@ public abstract class ObjectStoreBase : IObjectStore
 
             return 0;
         });
+        Timings?.Invoke(
+            FormattableString.Invariant($"store: garbage collections during the write ({(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 20} MiB allocated), paused"),
+            GC.GetTotalPauseDuration() - gcPauseBefore);
     }
 
     /// <inheritdoc />

@@ -400,6 +400,9 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
     private sealed class Tx : StoreTransaction, IDisposable
     {
+        // The largest buffer kept for a chunk's JSON (a chunk of 2048 pods is ≈ 5 MiB).
+        private const int MaxArenaBytes = 64 << 20;
+
         // How long a connection waits for another's lock (a long apply elsewhere) before failing.
     private const int BusyTimeoutMilliseconds = 60_000;
 
@@ -417,6 +420,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         private ResourceType? _lastType;
         private byte[] _lastResource = [];
         private byte[] _utf8 = new byte[1024];
+        private byte[] _arena = [];
 
         // Objects put but not yet written: the chunk being filled, and the one being encoded in the background.
         private PutChunk _pending = new();
@@ -603,7 +607,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 var chunk = _pending;
                 _pending = new PutChunk();
                 _encoding = chunk;
-                chunk.StartEncoding();
+                chunk.StartEncoding(_arena);
             }
         }
 
@@ -648,20 +652,21 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
             var chunk = _encoding;
             _encoding = null;
-            WriteRows(chunk, Finish(chunk));
+            Finish(chunk);
+            WriteRows(chunk);
         }
 
-        private byte[][] Finish(PutChunk chunk)
+        private void Finish(PutChunk chunk)
         {
             if (!Timed)
             {
-                return chunk.FinishEncoding();
+                chunk.FinishEncoding();
+                return;
             }
 
             var start = System.Diagnostics.Stopwatch.GetTimestamp();
-            var bodies = chunk.FinishEncoding();
+            chunk.FinishEncoding();
             EncodeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
-            return bodies;
         }
 
         // Writes every buffered put, in put order.
@@ -672,17 +677,19 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 var chunk = _pending;
                 _pending = new PutChunk();
-                chunk.StartEncoding();
-                WriteRows(chunk, Finish(chunk));
+                chunk.StartEncoding(_arena);
+                Finish(chunk);
+                WriteRows(chunk);
             }
         }
 
-        private void WriteRows(PutChunk chunk, byte[][] bodies)
+        // Writes an encoded chunk's rows; afterwards its bytes' buffer is free for the next chunk.
+        private void WriteRows(PutChunk chunk)
         {
             var start = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             try
             {
-                WriteRowsUntimed(chunk, bodies);
+                WriteRowsUntimed(chunk);
             }
             finally
             {
@@ -691,9 +698,17 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                     InsertTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
                 }
             }
+
+            // The next chunk's JSON goes into one reused buffer sized from this one (the first chunk, and a chunk
+            // larger than the buffer, get arrays of their own for what does not fit).
+            var needed = chunk.EncodedBytes;
+            if (needed > _arena.Length && _arena.Length < MaxArenaBytes)
+            {
+                _arena = new byte[(int)Math.Min(MaxArenaBytes, Math.Max(needed + (needed / 4), 2L * _arena.Length))];
+            }
         }
 
-        private void WriteRowsUntimed(PutChunk chunk, byte[][] bodies)
+        private void WriteRowsUntimed(PutChunk chunk)
         {
             const string insert = "INSERT INTO objects (resource, namespace, name, uid, resource_version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
             for (var i = 0; i < chunk.Items.Count; i++)
@@ -714,7 +729,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                     BindText(stmt, 3, obj.Name);
                     BindText(stmt, 4, obj.Metadata.Uid ?? "");
                     Check(raw.sqlite3_bind_int64(stmt, 5, long.Parse(obj.Metadata.ResourceVersion ?? "0", CultureInfo.InvariantCulture)));
-                    Check(raw.sqlite3_bind_blob(stmt, 6, bodies[i]));
+                    Check(raw.sqlite3_bind_blob(stmt, 6, chunk.Body(i)));
                     var rc = raw.sqlite3_step(stmt);
                     if (isNew && (rc & 0xFF) == raw.SQLITE_CONSTRAINT)
                     {
@@ -763,7 +778,10 @@ public sealed class SqliteObjectStore : ObjectStoreBase
     private sealed class PutChunk
     {
         private Dictionary<(string Resource, string Ns, string Name), int>? _index;
-        private byte[][]? _bodies;
+        private byte[] _arena = [];
+        private long _encodedBytes;
+        private (int Offset, int Length)[]? _slices;
+        private byte[]?[]? _ownArrays;
         private int _next;
         private int _remaining;
         private ManualResetEventSlim? _done;
@@ -831,9 +849,24 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }
 
         /// <summary>Starts encoding the objects on background workers (all cores but the caller's).</summary>
-        public void StartEncoding()
+        /// <summary>How many bytes of JSON the chunk's objects took (after <see cref="FinishEncoding"/>).</summary>
+        public long EncodedBytes => _encodedBytes;
+
+        /// <summary>The JSON of item <paramref name="i"/> (after <see cref="FinishEncoding"/>); valid until the buffer is reused.</summary>
+        public ReadOnlySpan<byte> Body(int i) =>
+            _ownArrays![i] ?? _arena.AsSpan(_slices![i].Offset, _slices[i].Length);
+
+        /// <summary>
+        /// Starts encoding the objects on background workers (all cores but the caller's), into
+        /// <paramref name="arena"/> as far as it goes (each object's bytes are copied there from the encoder's
+        /// per-thread buffer) and into arrays of their own beyond it.
+        /// </summary>
+        public void StartEncoding(byte[] arena)
         {
-            _bodies = new byte[Items.Count][];
+            _arena = arena;
+            _encodedBytes = 0;
+            _slices = new (int, int)[Items.Count];
+            _ownArrays = new byte[Items.Count][];
             _next = -1;
             _remaining = Items.Count;
             _done = new ManualResetEventSlim(Items.Count == 0, spinCount: 1);
@@ -854,7 +887,18 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 {
                     if (Items[i].Object is { } obj && _error is null)
                     {
-                        _bodies![i] = KubeObjectCodec.EncodeUtf8(obj);
+                        var json = KubeJsonEncoder.EncodeUtf8Transient(obj);
+                        var end = Interlocked.Add(ref _encodedBytes, json.Length);
+                        if (end <= _arena.Length)
+                        {
+                            var at = (int)(end - json.Length);
+                            json.CopyTo(_arena.AsSpan(at));
+                            _slices![i] = (at, json.Length);
+                        }
+                        else
+                        {
+                            _ownArrays![i] = json.ToArray();
+                        }
                     }
                 }
                 catch (Exception e)
@@ -869,8 +913,8 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             }
         }
 
-        /// <summary>The encoded objects: the caller encodes what no worker has claimed yet, then waits for the rest.</summary>
-        public byte[][] FinishEncoding()
+        /// <summary>Completes the encoding: the caller encodes what no worker has claimed yet, then waits for the rest.</summary>
+        public void FinishEncoding()
         {
             EncodeSome();
             _done!.Wait(); // (not disposed: a worker may still be returning from Set; it holds no kernel handle)
@@ -878,8 +922,6 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             }
-
-            return _bodies!;
         }
 
         /// <summary>Waits for the workers of a transaction that failed (their results are dropped).</summary>

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using FsCheck;
+using FsCheck.Fluent;
 using Microsoft.Data.Sqlite;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Serialization;
 using Podnet.Cluster.Api.Store;
 using Xunit;
 
@@ -204,5 +207,52 @@ public sealed class BulkWriteTests : IDisposable
         Assert.Equal(count, check.List(CmType).Count);
         Assert.Equal("ok", check.IntegrityCheck());
         Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
+    }
+
+    /// <summary>
+    /// The JSON of the objects of a chunk goes into one buffer reused by the next chunk (sized from the chunk
+    /// before; objects that do not fit get arrays of their own): whatever the sizes, every stored body is the
+    /// object's own JSON, byte for byte.
+    /// </summary>
+    [Fact]
+    public void Every_stored_body_is_its_objects_json_whatever_the_sizes_and_chunks()
+    {
+        var sizes = Gen.Frequency(
+            (6, Gen.Choose(0, 300)),
+            (3, Gen.Choose(300, 20_000)),
+            (1, Gen.Choose(100_000, 300_000))).ListOf().Where(l => l.Count > 0).Select(l => l.Take(60).ToList());
+        var run = 0;
+        Prop.ForAll(Arb.From(sizes), Arb.From(Gen.Choose(1, 8)), (list, buffer) =>
+        {
+            var db = Path.Combine(_dir.Path, $"prop{run++}.db");
+            var objects = list.Select((size, i) => (KubeObject)new ConfigMap
+            {
+                Metadata = new ObjectMeta { Name = $"cm-{i:D3}", Namespace = "default", Uid = $"uid-{i}" },
+                Data = new Dictionary<string, string> { ["pad"] = new string((char)('a' + (i % 26)), size) },
+            }).ToList();
+            using (var store = new SqliteObjectStore(db, () => DateTimeOffset.UnixEpoch) { WriteBufferSize = buffer })
+            {
+                store.WriteView(objects, []);
+                var stored = store.List(CmType);
+                Assert.Equal(objects.Count, stored.Count);
+                foreach (var (want, got) in objects.Zip(stored))
+                {
+                    Assert.Equal(want.Name, got.Name);
+                    Assert.Equal(((ConfigMap)want).Data["pad"], ((ConfigMap)got).Data["pad"]);
+                }
+
+                // the raw rows are the encoder's bytes for the stored objects
+                using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
+                conn.Open();
+                using var cmd = conn.CreateCommand();
+                cmd.CommandText = "SELECT body FROM objects WHERE resource = 'configmaps' ORDER BY namespace, name";
+                using var reader = cmd.ExecuteReader();
+                foreach (var got in stored)
+                {
+                    Assert.True(reader.Read());
+                    Assert.Equal(KubeObjectCodec.EncodeUtf8(got), (byte[])reader.GetValue(0));
+                }
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
     }
 }
