@@ -135,6 +135,7 @@ public abstract class ObjectStoreBase : IObjectStore
         var timer = new StepTimer(Timings, "store: ");
         var gcPauseBefore = Timings is null ? default : GC.GetTotalPauseDuration();
         var allocatedBefore = Timings is null ? 0 : GC.GetTotalAllocatedBytes();
+        var cpuBefore = Timings is null ? default : Environment.CpuUsage.TotalTime;
         int gen0Before = GC.CollectionCount(0), gen1Before = GC.CollectionCount(1), gen2Before = GC.CollectionCount(2);
         var prepared = new KubeObject?[upserts.Count];
         var failed = new Exception?[upserts.Count];
@@ -194,7 +195,7 @@ public abstract class ObjectStoreBase : IObjectStore
             return 0;
         });
         Timings?.Invoke(
-            FormattableString.Invariant($"store: garbage collections during the write (gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before}, gen2 {GC.CollectionCount(2) - gen2Before}; {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 20} MiB allocated), paused"),
+            FormattableString.Invariant($"store: process CPU during the write {(Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds:F2} s; garbage collections (gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before}, gen2 {GC.CollectionCount(2) - gen2Before}; {(GC.GetTotalAllocatedBytes() - allocatedBefore) >> 20} MiB allocated), paused"),
             GC.GetTotalPauseDuration() - gcPauseBefore);
     }
 
