@@ -149,7 +149,7 @@ public sealed class ClusterSession : IDisposable
     {
         var home = new ClusterHome(context.Home);
         var name = Resolve(home, cluster);
-        return new ClusterSession(name, StoreAdapter.Open(home.DatabasePath(name), context.Clock), null);
+        return new ClusterSession(name, StoreAdapter.Open(home.DatabasePath(name), context.Clock, context.Timings), null);
     }
 
     /// <summary>Creates a new stored cluster with the objects of <paramref name="config"/>, in one transaction.</summary>

@@ -18,13 +18,13 @@ public sealed class StoreAdapter : IObjectStore
 {
     private readonly SqliteObjectStore store;
 
-    private StoreAdapter(string databasePath, Func<DateTimeOffset> clock)
+    private StoreAdapter(string databasePath, Func<DateTimeOffset> clock, Action<string, TimeSpan>? timings)
     {
-        store = new SqliteObjectStore(databasePath, clock);
+        store = new SqliteObjectStore(databasePath, clock) { Timings = timings };
     }
 
-    /// <summary>Opens (creating if needed) the store at <paramref name="databasePath"/>.</summary>
-    public static StoreAdapter Open(string databasePath, Func<DateTimeOffset> clock) => new(databasePath, clock);
+    /// <summary>Opens (creating if needed) the store at <paramref name="databasePath"/>; <paramref name="timings"/> hears how long a write's steps took.</summary>
+    public static StoreAdapter Open(string databasePath, Func<DateTimeOffset> clock, Action<string, TimeSpan>? timings = null) => new(databasePath, clock, timings);
 
     /// <inheritdoc />
     public IReadOnlyList<KubeObject> ListAll() =>

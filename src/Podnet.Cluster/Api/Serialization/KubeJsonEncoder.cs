@@ -43,6 +43,28 @@ internal static class KubeJsonEncoder
         return bytes;
     }
 
+    /// <summary>
+    /// The same bytes as <see cref="EncodeUtf8"/> without copying them into a new array: the span lives in this
+    /// thread's buffer and is valid until the thread's next encode (the store copies it into its own buffer).
+    /// </summary>
+    public static ReadOnlySpan<byte> EncodeUtf8Transient(KubeObject obj)
+    {
+        if (For(obj.GetType()) is not { } plan)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), KubeJson.Options);
+        }
+
+        var o = output ??= new JsonOutput();
+        o.Clear();
+        plan.WriteBoxed(o, obj);
+        if (o.Capacity > 1024 * 1024)
+        {
+            output = null; // do not keep a buffer grown by one huge object (the span still holds it)
+        }
+
+        return o.Result();
+    }
+
     /// <summary>Whether objects of <paramref name="type"/> are written by this encoder (rather than by the System.Text.Json fallback).</summary>
     public static bool Handles(Type type) => For(type) is not null;
 

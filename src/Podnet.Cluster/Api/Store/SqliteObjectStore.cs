@@ -39,11 +39,19 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         CREATE UNIQUE INDEX objects_key ON objects (resource, namespace, name);
         """;
 
+    // How long a connection waits for another's lock (a long apply elsewhere) before failing.
+    private const int BusyTimeoutMilliseconds = 60_000;
+
     private readonly SqliteConnection _conn;
     private readonly object _gate = new();
 
-    /// <summary>Opens (creating if needed, migrating a version-1 database) the database at <paramref name="path"/>.</summary>
-    public SqliteObjectStore(string path, Func<DateTimeOffset>? clock = null, Func<string>? newUid = null, Random? random = null)
+    /// <summary>
+    /// Opens (creating if needed, migrating a version-1 database) the database at <paramref name="path"/>, with a
+    /// page cache of up to <paramref name="pageCacheKiB"/> KiB (allocated only as used; the default 128 MiB keeps a
+    /// large write's index pages in memory; a smaller one makes a write spill its pages into the file before it
+    /// commits, which the crash tests use).
+    /// </summary>
+    public SqliteObjectStore(string path, Func<DateTimeOffset>? clock = null, Func<string>? newUid = null, Random? random = null, int pageCacheKiB = 131072)
         : base(clock, newUid, random)
     {
         Path = path;
@@ -62,13 +70,12 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }.ToString();
         _conn = new SqliteConnection(cs);
         _conn.Open();
-        Exec("PRAGMA busy_timeout=60000;");
+        Exec($"PRAGMA busy_timeout={BusyTimeoutMilliseconds};");
         // 8 KiB pages hold several objects each (a pod's JSON is 2-3 KiB); this only takes effect on a new file.
         Exec("PRAGMA page_size=8192;");
         Exec("PRAGMA journal_mode=WAL;");
         Exec("PRAGMA synchronous=NORMAL;");
-        // up to 128 MiB of page cache (allocated only as used), so that a large write's index pages stay in memory
-        Exec("PRAGMA cache_size=-131072;");
+        Exec(FormattableString.Invariant($"PRAGMA cache_size=-{pageCacheKiB};"));
         if (Convert.ToInt64(Scalar("PRAGMA user_version", null), CultureInfo.InvariantCulture) == SchemaVersion)
         {
             return; // set up already: opening takes no write lock (a long apply elsewhere does not hold up a read)
@@ -111,6 +118,12 @@ public sealed class SqliteObjectStore : ObjectStoreBase
     /// (bounds the memory a large write holds in encoded JSON).
     /// </summary>
     public int WriteBufferSize { get; init; } = 2048;
+
+    /// <summary>
+    /// A write of at least this many objects (a large apply's commit) goes through a rollback journal instead of
+    /// the WAL when this is the only connection to the file (see <see cref="RunBulkWrite{T}"/>).
+    /// </summary>
+    public int BulkWriteObjects { get; init; } = 10_000;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -282,12 +295,93 @@ public sealed class SqliteObjectStore : ObjectStoreBase
     {
         lock (_gate)
         {
+            var timer = new StepTimer(Timings, "store: ");
             using var sqlTx = _conn.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            using var tx = new Tx(_conn, sqlTx, WriteBufferSize);
+            timer.Done("write lock");
+            using var tx = new Tx(_conn, sqlTx, WriteBufferSize) { Timed = Timings is not null };
             var result = body(tx);
             tx.Flush();
+            if (Timings is { } timings)
+            {
+                timer.Done("rows");
+                timings("store: rows: of which waiting for or encoding JSON on the writer's thread", System.Diagnostics.Stopwatch.GetElapsedTime(0, tx.EncodeTicks));
+                timings("store: rows: of which binding and inserting rows", System.Diagnostics.Stopwatch.GetElapsedTime(0, tx.InsertTicks));
+            }
+
             sqlTx.Commit();
+            timer.Done("commit (SQLite)");
             return result;
+        }
+    }
+
+    /// <summary>
+    /// A large write through a rollback journal: in WAL mode every page of a write is written twice (into the
+    /// WAL, then into the database by the checkpoint), while a rollback journal keeps only the original content
+    /// of the pages that existed before the write, and pages added at the end of the file (the rows of a large
+    /// apply) are written once. The guarantees stay: one transaction, a killed process leaves a hot journal that
+    /// the next opener rolls back (SQLite's recovery), and the journal is synced before the database is
+    /// overwritten (<c>synchronous=FULL</c> for this write). Leaving WAL mode needs the file to itself, so this
+    /// is tried without waiting and only when no other connection has the file open; otherwise (or for a
+    /// smaller write) the write goes through the WAL as usual. A reader that opens the file during the write
+    /// waits for it (busy timeout) instead of reading the snapshot before it; the next opener, or this
+    /// connection after the write, switches the file back to WAL.
+    /// </summary>
+    protected override T RunBulkWrite<T>(int objects, Func<StoreTransaction, T> body)
+    {
+        if (objects < BulkWriteObjects)
+        {
+            return RunWrite(body);
+        }
+
+        lock (_gate)
+        {
+            if (!TryLeaveWal())
+            {
+                return RunWrite(body); // another connection has the file open
+            }
+
+            try
+            {
+                Exec("PRAGMA synchronous=FULL;");
+                return RunWrite(body);
+            }
+            finally
+            {
+                Exec("PRAGMA synchronous=NORMAL;");
+                try
+                {
+                    Exec("PRAGMA journal_mode=WAL;");
+                }
+                catch (SqliteException)
+                {
+                    // still a rollback journal (a reader held the file for longer than the busy timeout): consistent,
+                    // and the next opener switches it back to WAL
+                }
+            }
+        }
+    }
+
+    // Switches this connection's file to a rollback journal if nobody else has it open; does not wait.
+    private bool TryLeaveWal()
+    {
+        var db = _conn.Handle!;
+        raw.sqlite3_busy_timeout(db, 0);
+        try
+        {
+            if (raw.sqlite3_prepare_v2(db, "PRAGMA journal_mode=DELETE", out var stmt) != raw.SQLITE_OK)
+            {
+                return false;
+            }
+
+            using (stmt)
+            {
+                return raw.sqlite3_step(stmt) == raw.SQLITE_ROW &&
+                    string.Equals(raw.sqlite3_column_text(stmt, 0).utf8_to_string(), "delete", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(db, BusyTimeoutMilliseconds);
         }
     }
 
@@ -306,7 +400,13 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
     private sealed class Tx : StoreTransaction, IDisposable
     {
-        private readonly SqliteConnection _conn;
+        // The largest buffer kept for a chunk's JSON (a chunk of 2048 pods is ≈ 5 MiB).
+        private const int MaxArenaBytes = 64 << 20;
+
+        // How long a connection waits for another's lock (a long apply elsewhere) before failing.
+    private const int BusyTimeoutMilliseconds = 60_000;
+
+    private readonly SqliteConnection _conn;
         private readonly SqliteTransaction _tx;
         private readonly int _bufferSize;
         private readonly sqlite3 _db;
@@ -320,10 +420,17 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         private ResourceType? _lastType;
         private byte[] _lastResource = [];
         private byte[] _utf8 = new byte[1024];
+        private byte[] _arena = [];
 
         // Objects put but not yet written: the chunk being filled, and the one being encoded in the background.
         private PutChunk _pending = new();
         private PutChunk? _encoding;
+
+        public bool Timed { get; init; }
+
+        public long EncodeTicks { get; private set; }
+
+        public long InsertTicks { get; private set; }
 
         public Tx(SqliteConnection conn, SqliteTransaction tx, int bufferSize)
         {
@@ -500,7 +607,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 var chunk = _pending;
                 _pending = new PutChunk();
                 _encoding = chunk;
-                chunk.StartEncoding();
+                chunk.StartEncoding(_arena);
             }
         }
 
@@ -545,7 +652,21 @@ public sealed class SqliteObjectStore : ObjectStoreBase
 
             var chunk = _encoding;
             _encoding = null;
-            WriteRows(chunk, chunk.FinishEncoding());
+            Finish(chunk);
+            WriteRows(chunk);
+        }
+
+        private void Finish(PutChunk chunk)
+        {
+            if (!Timed)
+            {
+                chunk.FinishEncoding();
+                return;
+            }
+
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            chunk.FinishEncoding();
+            EncodeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
         }
 
         // Writes every buffered put, in put order.
@@ -556,12 +677,38 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 var chunk = _pending;
                 _pending = new PutChunk();
-                chunk.StartEncoding();
-                WriteRows(chunk, chunk.FinishEncoding());
+                chunk.StartEncoding(_arena);
+                Finish(chunk);
+                WriteRows(chunk);
             }
         }
 
-        private void WriteRows(PutChunk chunk, byte[][] bodies)
+        // Writes an encoded chunk's rows; afterwards its bytes' buffer is free for the next chunk.
+        private void WriteRows(PutChunk chunk)
+        {
+            var start = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            try
+            {
+                WriteRowsUntimed(chunk);
+            }
+            finally
+            {
+                if (Timed)
+                {
+                    InsertTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+                }
+            }
+
+            // The next chunk's JSON goes into one reused buffer sized from this one (the first chunk, and a chunk
+            // larger than the buffer, get arrays of their own for what does not fit).
+            var needed = chunk.EncodedBytes;
+            if (needed > _arena.Length && _arena.Length < MaxArenaBytes)
+            {
+                _arena = new byte[(int)Math.Min(MaxArenaBytes, Math.Max(needed + (needed / 4), 2L * _arena.Length))];
+            }
+        }
+
+        private void WriteRowsUntimed(PutChunk chunk)
         {
             const string insert = "INSERT INTO objects (resource, namespace, name, uid, resource_version, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
             for (var i = 0; i < chunk.Items.Count; i++)
@@ -582,7 +729,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                     BindText(stmt, 3, obj.Name);
                     BindText(stmt, 4, obj.Metadata.Uid ?? "");
                     Check(raw.sqlite3_bind_int64(stmt, 5, long.Parse(obj.Metadata.ResourceVersion ?? "0", CultureInfo.InvariantCulture)));
-                    Check(raw.sqlite3_bind_blob(stmt, 6, bodies[i]));
+                    Check(raw.sqlite3_bind_blob(stmt, 6, chunk.Body(i)));
                     var rc = raw.sqlite3_step(stmt);
                     if (isNew && (rc & 0xFF) == raw.SQLITE_CONSTRAINT)
                     {
@@ -631,7 +778,10 @@ public sealed class SqliteObjectStore : ObjectStoreBase
     private sealed class PutChunk
     {
         private Dictionary<(string Resource, string Ns, string Name), int>? _index;
-        private byte[][]? _bodies;
+        private byte[] _arena = [];
+        private long _encodedBytes;
+        private (int Offset, int Length)[]? _slices;
+        private byte[]?[]? _ownArrays;
         private int _next;
         private int _remaining;
         private ManualResetEventSlim? _done;
@@ -699,9 +849,24 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         }
 
         /// <summary>Starts encoding the objects on background workers (all cores but the caller's).</summary>
-        public void StartEncoding()
+        /// <summary>How many bytes of JSON the chunk's objects took (after <see cref="FinishEncoding"/>).</summary>
+        public long EncodedBytes => _encodedBytes;
+
+        /// <summary>The JSON of item <paramref name="i"/> (after <see cref="FinishEncoding"/>); valid until the buffer is reused.</summary>
+        public ReadOnlySpan<byte> Body(int i) =>
+            _ownArrays![i] ?? _arena.AsSpan(_slices![i].Offset, _slices[i].Length);
+
+        /// <summary>
+        /// Starts encoding the objects on background workers (all cores but the caller's), into
+        /// <paramref name="arena"/> as far as it goes (each object's bytes are copied there from the encoder's
+        /// per-thread buffer) and into arrays of their own beyond it.
+        /// </summary>
+        public void StartEncoding(byte[] arena)
         {
-            _bodies = new byte[Items.Count][];
+            _arena = arena;
+            _encodedBytes = 0;
+            _slices = new (int, int)[Items.Count];
+            _ownArrays = new byte[Items.Count][];
             _next = -1;
             _remaining = Items.Count;
             _done = new ManualResetEventSlim(Items.Count == 0, spinCount: 1);
@@ -722,7 +887,18 @@ public sealed class SqliteObjectStore : ObjectStoreBase
                 {
                     if (Items[i].Object is { } obj && _error is null)
                     {
-                        _bodies![i] = KubeObjectCodec.EncodeUtf8(obj);
+                        var json = KubeJsonEncoder.EncodeUtf8Transient(obj);
+                        var end = Interlocked.Add(ref _encodedBytes, json.Length);
+                        if (end <= _arena.Length)
+                        {
+                            var at = (int)(end - json.Length);
+                            json.CopyTo(_arena.AsSpan(at));
+                            _slices![i] = (at, json.Length);
+                        }
+                        else
+                        {
+                            _ownArrays![i] = json.ToArray();
+                        }
                     }
                 }
                 catch (Exception e)
@@ -737,8 +913,8 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             }
         }
 
-        /// <summary>The encoded objects: the caller encodes what no worker has claimed yet, then waits for the rest.</summary>
-        public byte[][] FinishEncoding()
+        /// <summary>Completes the encoding: the caller encodes what no worker has claimed yet, then waits for the rest.</summary>
+        public void FinishEncoding()
         {
             EncodeSome();
             _done!.Wait(); // (not disposed: a worker may still be returning from Set; it holds no kernel handle)
@@ -746,8 +922,6 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             }
-
-            return _bodies!;
         }
 
         /// <summary>Waits for the workers of a transaction that failed (their results are dropped).</summary>
