@@ -30,6 +30,9 @@ public static class PodTemplates
         {
             spec = adjustSpec(spec);
         }
+        // The apiserver defaults a pod when the controller creates it (SetDefaults_Pod, DefaultTolerationSeconds,
+        // ServiceAccount and Priority admission): the replicas of a template share one defaulted spec.
+        spec = Api.Defaulting.ObjectDefaulter.DefaultedPodSpec(spec);
         var pod = new Pod
         {
             Metadata = new ObjectMeta

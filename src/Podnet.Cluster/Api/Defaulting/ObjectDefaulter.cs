@@ -69,7 +69,39 @@ public static class ObjectDefaulter
     /// <summary>Defaults a Pod (SetDefaults_Pod, SetDefaults_PodSpec, SetDefaults_Container, DefaultTolerationSeconds, ServiceAccount admission).</summary>
     public static Pod DefaultPod(Pod pod)
     {
-        var spec = DefaultPodSpec(pod.Spec);
+        // A pod written again (a controller's pod, already defaulted when it was created) keeps its spec:
+        // defaulting is idempotent, and an already defaulted spec is recognised without copying it.
+        return IsDefaultedPodSpec(pod.Spec) ? pod : pod with { Spec = DefaultedPodSpec(pod.Spec) };
+    }
+
+    /// <summary>
+    /// A pod spec with the pod's defaults (<see cref="DefaultPod"/>'s), shared per spec instance: the replicas
+    /// of one template get one defaulted spec, as the apiserver's defaulting of each created pod gives them
+    /// equal ones.
+    /// </summary>
+    public static PodSpec DefaultedPodSpec(PodSpec spec) =>
+        IsDefaultedPodSpec(spec) ? spec : PodSpecs.GetValue(spec, ComputePodSpec);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PodSpec, PodSpec> PodSpecs = new();
+
+    // Whether defaulting would give this spec back unchanged: every default present, and the lists the
+    // shared defaulted forms that defaulting gives back as they are.
+    private static bool IsDefaultedPodSpec(PodSpec spec) =>
+        spec.DnsPolicy is not null && spec.RestartPolicy is not null && spec.TerminationGracePeriodSeconds is not null
+        && spec.SchedulerName is not null && spec.ServiceAccountName is not null && spec.EnableServiceLinks is not null
+        && spec.Priority is not null
+        && spec.Unmodeled is { } u && u.ContainsKey("securityContext") && u.ContainsKey("preemptionPolicy")
+        && IsFixedPoint(spec.HostNetwork == true ? HostContainers : PodContainers, spec.Containers)
+        && IsFixedPoint(spec.HostNetwork == true ? HostContainers : PodContainers, spec.InitContainers)
+        && spec.Tolerations.Count > 0 && IsFixedPoint(PodTolerations, spec.Tolerations); // (a pod's defaults always add or keep some)
+
+    private static bool IsFixedPoint<T>(System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<T>, IReadOnlyList<T>> table, IReadOnlyList<T> list)
+        where T : class =>
+        list.Count == 0 || (table.TryGetValue(list, out var defaulted) && ReferenceEquals(defaulted, list));
+
+    private static PodSpec ComputePodSpec(PodSpec podSpec)
+    {
+        var spec = DefaultPodSpec(podSpec);
         spec = spec with
         {
             Tolerations = PodTolerations.GetValue(spec.Tolerations, static list =>
@@ -77,14 +109,14 @@ public static class ObjectDefaulter
                 var tolerations = list.ToList();
                 AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
                 AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
-                return tolerations;
+                return FixedPoint(PodTolerations, FixedPoint(SpecTolerations, tolerations));
             }),
             ServiceAccountName = spec.ServiceAccountName ?? "default",
             EnableServiceLinks = spec.EnableServiceLinks ?? true,
             Priority = spec.Priority ?? 0,
         };
         spec = spec with { Unmodeled = WithDefault(spec.Unmodeled, "preemptionPolicy", JsonString("PreemptLowerPriority")) };
-        return pod with { Spec = spec };
+        return spec;
     }
 
     private static void AddDefaultToleration(List<Toleration> tolerations, string key)
@@ -128,8 +160,17 @@ public static class ObjectDefaulter
 
     private static IReadOnlyList<Container> DefaultContainers(IReadOnlyList<Container> containers, bool hostNetwork) =>
         containers.Count == 0 ? containers
-        : hostNetwork ? HostContainers.GetValue(containers, static list => list.Select(c => DefaultContainer(c, hostNetwork: true)).ToList())
-        : PodContainers.GetValue(containers, static list => list.Select(c => DefaultContainer(c, hostNetwork: false)).ToList());
+        : hostNetwork ? HostContainers.GetValue(containers, static list => FixedPoint(HostContainers, list.Select(c => DefaultContainer(c, hostNetwork: true)).ToList()))
+        : PodContainers.GetValue(containers, static list => FixedPoint(PodContainers, list.Select(c => DefaultContainer(c, hostNetwork: false)).ToList()));
+
+    // Defaulting is idempotent: a defaulted list defaults to itself (recorded, so that it is given back as it
+    // is and recognised as defaulted).
+    private static IReadOnlyList<T> FixedPoint<T>(System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<T>, IReadOnlyList<T>> table, IReadOnlyList<T> defaulted)
+        where T : class
+    {
+        table.TryAdd(defaulted, defaulted);
+        return defaulted;
+    }
 
     private static Container DefaultContainer(Container c, bool hostNetwork)
     {
