@@ -18,10 +18,12 @@ namespace Podnet.Kernel.Netfilter;
 public sealed class Netfilter : INetfilter
 {
     private readonly PacketContext _ctx;
-    private HookFunction[][] _hooks = new HookFunction[5][];
-    // per hook, per function: what it is (read once at rebuild, not per packet), so that the kernel's
-    // own functions are called directly and NAT chains are recognised without a virtual call
-    private FunctionKind[][] _kinds = new FunctionKind[5][];
+    // per hook, the functions in priority order with what each is (read once at rebuild, not per
+    // packet), so that the kernel's own functions are called directly and NAT chains are recognised
+    // without a virtual call
+    private HookSlot[][] _hooks = new HookSlot[5][];
+
+    private readonly record struct HookSlot(FunctionKind Kind, HookFunction Function);
 
     private enum FunctionKind : byte
     {
@@ -85,65 +87,66 @@ public sealed class Netfilter : INetfilter
         foreach (var f in Iptables.HookFunctions()) Add(f);
         foreach (var f in Nftables.HookFunctions()) Add(f);
         foreach (var f in Ipvs.HookFunctions()) Add(f);
-        var arr = new HookFunction[5][];
-        var kinds = new FunctionKind[5][];
+        var arr = new HookSlot[5][];
         for (int i = 0; i < 5; i++)
         {
             // stable: priority, then tiebreak, then registration order
-            arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx).Select(x => x.f).ToArray();
-            kinds[i] = arr[i].Select(f => f switch
-            {
-                ConntrackInFunction => FunctionKind.ConntrackIn,
-                NatManipFunction { Destination: true } => FunctionKind.NatManipDestination,
-                NatManipFunction => FunctionKind.NatManipSource,
-                ConfirmFunction => FunctionKind.Confirm,
-                _ => f.IsNat ? FunctionKind.NatRules : FunctionKind.Rules,
-            }).ToArray();
+            arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx)
+                .Select(x => new HookSlot(x.f switch
+                {
+                    ConntrackInFunction => FunctionKind.ConntrackIn,
+                    NatManipFunction { Destination: true } => FunctionKind.NatManipDestination,
+                    NatManipFunction => FunctionKind.NatManipSource,
+                    ConfirmFunction => FunctionKind.Confirm,
+                    _ => x.f.IsNat ? FunctionKind.NatRules : FunctionKind.Rules,
+                }, x.f)).ToArray();
         }
         _hooks = arr;
-        _kinds = kinds;
         _dirty = false;
     }
 
     /// <summary>Runs every function registered at <paramref name="hook"/> over the packet, in priority order.</summary>
-    public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet)
+    public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet) => Process(hook, packet, Host.Now);
+
+    /// <summary><see cref="Process(NetfilterHook, NetfilterPacket)"/> at the virtual time <paramref name="now"/> (the stack passes its clock).</summary>
+    internal NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet, TimeSpan now)
     {
         if (_dirty) Rebuild();
         var ctx = _ctx;
         // the stack passes the same view hook after hook: skip the reference store (a GC write barrier)
         if (!ReferenceEquals(ctx.Packet, packet)) ctx.Packet = packet;
         ctx.Hook = hook;
-        var now = Host.Now;
         ctx.Now = now;
         ctx.NatBound = false;
         ctx.Stolen = false;
         bool entryHook = hook is NetfilterHook.Prerouting or NetfilterHook.Output;
         var carried = packet.Conntrack as ConntrackRef;
+        ConntrackRef ct;
         if (entryHook)
         {
             // a looped-back packet keeps its entry (skb->_nfct survives loopback)
             if (carried is not null && carried.Entry is { } kept && kept.Table == Conntrack && kept.Confirmed && packet.InInterface == "lo")
-                ctx.Ct = carried;
+                ct = carried;
             else
             {
-                ctx.Ct = ConntrackRef.Invalid;
-                packet.Conntrack = null;
+                ct = ConntrackRef.Invalid;
+                if (packet.Conntrack is not null) packet.Conntrack = null;
             }
         }
-        else if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ctx.Ct = carried;
+        else if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ct = carried;
         else
         {
-            var ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
-            ctx.Ct = ct;
+            ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
             packet.Conntrack = ct;
         }
+        if (!ReferenceEquals(ctx.Ct, ct)) ctx.Ct = ct;
 
         var fns = _hooks[(int)hook];
-        var kinds = _kinds[(int)hook];
-        for (int i = 0; i < fns.Length && i < kinds.Length; i++)
+        for (int i = 0; i < fns.Length; i++)
         {
+            ref readonly var slot = ref fns[i];
             NetfilterVerdict v;
-            switch (kinds[i])
+            switch (slot.Kind)
             {
                 case FunctionKind.ConntrackIn:
                     if (packet.Conntrack is null) ConntrackInFunction.Track(ctx);
@@ -163,11 +166,11 @@ public sealed class Netfilter : INetfilter
                         var e = ctx.Ct.Entry;
                         if (e is null || e.Confirmed || ctx.Ct.Related || ctx.NatBound) continue;
                         if (entryHook ? e.DestinationNatDone : e.SourceNatDone) continue;
-                        v = fns[i].Run(ctx);
+                        v = slot.Function.Run(ctx);
                         break;
                     }
                 default:
-                    v = fns[i].Run(ctx);
+                    v = slot.Function.Run(ctx);
                     break;
             }
             if (v.Kind != NetfilterVerdictKind.Accept) return v;

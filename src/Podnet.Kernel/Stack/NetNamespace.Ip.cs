@@ -309,14 +309,32 @@ public sealed partial class NetNamespace
             uint nd = ReadDestination(f);
             if (nd != dst)
             {
-                var err = RouteOutput(nd, out r);
-                if (err != Errno.None) return err;
-                if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"re-routed after NAT: {r.Route.Format().TrimEnd()}"));
+                if (f.Trace == null && nd == _reroutedDestination && _reroutedGeneration == RouteGeneration && _rerouted.Device.IsUp)
+                    r = _rerouted;
+                else
+                {
+                    var err = RouteOutput(nd, out r);
+                    if (err != Errno.None) return err;
+                    if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"re-routed after NAT: {r.Route.Format().TrimEnd()}"));
+                    else
+                    {
+                        _rerouted = r;
+                        _reroutedDestination = nd;
+                        _reroutedGeneration = RouteGeneration;
+                    }
+                }
             }
         }
         PostRoute(f, null, r.Device, r.NextHop, true);
         return Errno.None;
     }
+
+    // ip_route_me_harder's last answer (a connection's packets DNATed at OUTPUT all go to the same
+    // address): reused while the routing tables are unchanged and the device is up, as a connected
+    // socket's own route is (see SendLocal with a cached route)
+    private RouteResult _rerouted;
+    private uint _reroutedDestination;
+    private long _reroutedGeneration = -1;
 
     /// <summary>The routing generation: changes whenever either table changes (invalidates socket route caches).</summary>
     internal long RouteGeneration => MainTable.Version + LocalTable.Version;

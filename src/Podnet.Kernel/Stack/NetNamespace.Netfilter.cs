@@ -19,10 +19,13 @@ public sealed partial class NetNamespace
         var outName = outDev?.Name;
         if (!ReferenceEquals(p.InInterface, inName)) p.InInterface = inName;
         if (!ReferenceEquals(p.OutInterface, outName)) p.OutInterface = outName;
-        p.PhysInInterface = p.PhysOutInterface = null;
-        p.Bridged = false;
+        if (p.Bridged)
+        {
+            p.PhysInInterface = p.PhysOutInterface = null;
+            p.Bridged = false;
+        }
         p.LocallyGenerated = local;
-        var r = RunHook(hook, f, p, inDev?.Name ?? outDev?.Name);
+        var r = RunHook(hook, f, p, inDev ?? outDev);
         ReturnPacket(p);
         return r != BridgeHookResult.Stolen;
     }
@@ -36,8 +39,8 @@ public sealed partial class NetNamespace
 
     private NetfilterPacket? RentPacket(Frame f)
     {
-        var b = f.Span[IpOffset..];
-        if (b.Length < Ipv4Header.MinSize) return null;
+        int length = f.Length - IpOffset;
+        if (length < Ipv4Header.MinSize) return null;
         NetfilterPacket p;
         if (_hookPacketBusy) p = new NetfilterPacket();
         else
@@ -45,12 +48,13 @@ public sealed partial class NetNamespace
             p = _hookPacket ??= new NetfilterPacket();
             _hookPacketBusy = true;
         }
-        Fill(p, b, out _);
+        p.Load(new ReadOnlySpan<byte>(f.Data, IpOffset, length));
         return p;
     }
 
     private void ReturnPacket(NetfilterPacket p)
     {
+        // a view comes back with Conntrack, Trace and IcmpEmbedded cleared (stores of null need no write barrier)
         p.Conntrack = null;
         p.Trace = null;
         p.IcmpEmbedded = null;
@@ -73,82 +77,46 @@ public sealed partial class NetNamespace
         p.OutInterface = outPort != null ? bridge.Name : null;
         p.PhysInInterface = inPort.Name;
         p.PhysOutInterface = outPort?.Name;
-        var r = RunHook(hook, f, p, bridge.Name);
+        var r = RunHook(hook, f, p, bridge);
         ReturnPacket(p);
         return r;
     }
 
-    private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, string? device)
+    private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, NetDevice? device)
     {
         p.Mark = f.Mark;
         // the view comes back with Conntrack and Trace cleared: store only what is there (each reference
         // store is a GC write barrier, and this runs at every hook)
-        if (f.Conntrack is { } carried) p.Conntrack = carried;
+        var carried = f.Conntrack;
+        if (carried is not null) p.Conntrack = carried;
         if (f.Trace is { } trace) p.Trace = trace;
         uint oldDst = p.Destination;
-        var v = _emulatedNetfilter is { } nf ? nf.Process(hook, p) : Netfilter!.Process(hook, p);
-        if (!ReferenceEquals(f.Conntrack, p.Conntrack)) f.Conntrack = p.Conntrack;
+        var v = _emulatedNetfilter is { } nf ? nf.Process(hook, p, World.Loop.Now) : Netfilter!.Process(hook, p);
+        if (!ReferenceEquals(carried, p.Conntrack)) f.Conntrack = p.Conntrack;
         f.Mark = p.Mark;
-        if (v.Kind == NetfilterVerdictKind.Drop)
-        {
-            Counters.NetfilterDrops++;
-            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"dropped by netfilter at {hook.ToString().ToUpperInvariant()}"));
-            return BridgeHookResult.Stolen;
-        }
-        if (v.Kind == NetfilterVerdictKind.Reject)
-        {
-            Counters.NetfilterDrops++;
-            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"rejected by netfilter at {hook.ToString().ToUpperInvariant()} with {v.RejectWith}"));
-            SendReject(f, v.RejectWith);
-            return BridgeHookResult.Stolen;
-        }
+        if (v.Kind != NetfilterVerdictKind.Accept) return Refused(hook, f, v, device);
         // write back only what NAT or IPVS assigned (an unmodified view equals the frame)
         if (p.Modified || p.IcmpEmbedded is { Modified: true }) ApplyRewrite(f, IpOffset, p);
         return p.Destination != oldDst && hook is NetfilterHook.Prerouting ? BridgeHookResult.DestinationChanged : BridgeHookResult.Continue;
     }
 
-    private static void Fill(NetfilterPacket p, ReadOnlySpan<byte> b, out int l4)
+    // a verdict other than accept: count, trace, and send the REJECT's error
+    private BridgeHookResult Refused(NetfilterHook hook, Frame f, NetfilterVerdict v, NetDevice? device)
     {
-        int ihl = (b[0] & 15) * 4;
-        l4 = ihl;
-        // every header field is written (cleared where the protocol has none), so a reused view keeps
-        // nothing of the previous packet; the hook's caller sets interfaces, mark, conntrack and trace
-        p.Ttl = b[8];
-        p.Protocol = b[9];
-        p.Length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
-        p.Source = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
-        p.Destination = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
-        p.SourcePort = p.DestinationPort = 0;
-        p.TcpFlags = p.IcmpType = p.IcmpCode = 0;
-        p.IcmpId = 0;
-        p.IcmpEmbedded = null;
-        p.Modified = false;
-        if (b.Length < ihl + 4) return;
-        var t = b[ihl..];
-        switch (p.Protocol)
+        if (v.Kind == NetfilterVerdictKind.Drop)
         {
-            case IpProtocol.Tcp:
-                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
-                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
-                if (t.Length >= 14) p.TcpFlags = t[13];
-                break;
-            case IpProtocol.Udp or IpProtocol.Sctp:
-                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
-                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
-                break;
-            case IpProtocol.Icmp:
-                p.IcmpType = t[0];
-                p.IcmpCode = t[1];
-                if (t.Length >= 8 && t[0] is IcmpHeader.EchoRequest or IcmpHeader.EchoReply) p.IcmpId = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
-                if (t[0] is IcmpHeader.DestinationUnreachable or IcmpHeader.TimeExceeded && t.Length >= 8 + Ipv4Header.MinSize)
-                {
-                    var inner = new NetfilterPacket();
-                    Fill(inner, t[8..], out _);
-                    p.IcmpEmbedded = inner;
-                }
-                break;
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device?.Name, $"dropped by netfilter at {hook.ToString().ToUpperInvariant()}"));
+            return BridgeHookResult.Stolen;
         }
-        p.Modified = false;
+        if (v.Kind == NetfilterVerdictKind.Reject)
+        {
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device?.Name, $"rejected by netfilter at {hook.ToString().ToUpperInvariant()} with {v.RejectWith}"));
+            SendReject(f, v.RejectWith);
+            return BridgeHookResult.Stolen;
+        }
+        return BridgeHookResult.Continue;
     }
 
     /// <summary>Writes NAT results (addresses, ports, ICMP id, embedded header of an ICMP error) back and fixes checksums.</summary>
