@@ -106,10 +106,21 @@ public sealed class Netfilter : INetfilter
     }
 
     /// <summary>Runs every function registered at <paramref name="hook"/> over the packet, in priority order.</summary>
-    public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet) => Process(hook, packet, Host.Now);
+    public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet)
+    {
+        var nfct = packet.Conntrack;
+        var v = Process(hook, packet, Host.Now, ref nfct);
+        if (!ReferenceEquals(nfct, packet.Conntrack)) packet.Conntrack = nfct;
+        return v;
+    }
 
-    /// <summary><see cref="Process(NetfilterHook, NetfilterPacket)"/> at the virtual time <paramref name="now"/> (the stack passes its clock).</summary>
-    internal NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet, TimeSpan now)
+    /// <summary>
+    /// <see cref="Process(NetfilterHook, NetfilterPacket)"/> at the virtual time <paramref name="now"/>,
+    /// with the packet's conntrack attachment (skb->_nfct) passed beside the view instead of in
+    /// <see cref="NetfilterPacket.Conntrack"/>: the stack hands over its frame's and gets the new one
+    /// back, so the per-hook view is not written (each reference store is a GC write barrier).
+    /// </summary>
+    internal NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet, TimeSpan now, ref object? nfct)
     {
         if (_dirty) Rebuild();
         var ctx = _ctx;
@@ -120,24 +131,32 @@ public sealed class Netfilter : INetfilter
         ctx.NatBound = false;
         ctx.Stolen = false;
         bool entryHook = hook is NetfilterHook.Prerouting or NetfilterHook.Output;
-        var carried = packet.Conntrack as ConntrackRef;
+        var carried = nfct as ConntrackRef;
         ConntrackRef ct;
         if (entryHook)
         {
             // a looped-back packet keeps its entry (skb->_nfct survives loopback)
             if (carried is not null && carried.Entry is { } kept && kept.Table == Conntrack && kept.Confirmed && packet.InInterface == "lo")
+            {
                 ct = carried;
+                ctx.Tracked = true;
+            }
             else
             {
                 ct = ConntrackRef.Invalid;
-                if (packet.Conntrack is not null) packet.Conntrack = null;
+                ctx.Tracked = false;
+                nfct = null;
             }
         }
-        else if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ct = carried;
         else
         {
-            ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
-            packet.Conntrack = ct;
+            ctx.Tracked = true;
+            if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ct = carried;
+            else
+            {
+                ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
+                nfct = ct;
+            }
         }
         if (!ReferenceEquals(ctx.Ct, ct)) ctx.Ct = ct;
 
@@ -149,7 +168,11 @@ public sealed class Netfilter : INetfilter
             switch (slot.Kind)
             {
                 case FunctionKind.ConntrackIn:
-                    if (packet.Conntrack is null) ConntrackInFunction.Track(ctx);
+                    if (!ctx.Tracked)
+                    {
+                        ConntrackInFunction.Track(ctx);
+                        nfct = ctx.Ct;
+                    }
                     continue;
                 case FunctionKind.NatManipDestination:
                     NatManipFunction.Manip(ctx, destination: true);
@@ -346,17 +369,21 @@ internal sealed class ConntrackInFunction(NetfilterHook hook) : HookFunction(hoo
 {
     public override NetfilterVerdict Run(PacketContext ctx)
     {
-        if (ctx.Packet.Conntrack is null) Track(ctx);
+        if (!ctx.Tracked) Track(ctx);
         return NetfilterVerdict.Accept;
     }
 
-    /// <summary>Looks the packet up (or makes its NEW entry) and attaches the result to it. An INVALID packet is not dropped here (Linux leaves that to rules).</summary>
+    /// <summary>
+    /// Looks the packet up (or makes its NEW entry) and attaches the result to it (<see cref="PacketContext.Ct"/>,
+    /// which <c>Process</c> hands back as the packet's conntrack). An INVALID packet is not dropped here
+    /// (Linux leaves that to rules).
+    /// </summary>
     internal static void Track(PacketContext ctx)
     {
         var p = ctx.Packet;
         var ct = ctx.Netfilter.ConntrackEnabled ? ctx.Netfilter.Conntrack.Track(p, ctx.Now) : ConntrackRef.NotTracked;
         ctx.Ct = ct;
-        p.Conntrack = ct;
+        ctx.Tracked = true;
         if (p.Trace is { } t)
         {
             var e = ct.Entry;

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Podnet.Kernel.Links;
 using Podnet.Kernel.Netfilter;
 using Podnet.Kernel.Tracing;
@@ -87,12 +89,23 @@ public sealed partial class NetNamespace
         p.Mark = f.Mark;
         // the view comes back with Conntrack and Trace cleared: store only what is there (each reference
         // store is a GC write barrier, and this runs at every hook)
-        var carried = f.Conntrack;
-        if (carried is not null) p.Conntrack = carried;
         if (f.Trace is { } trace) p.Trace = trace;
         uint oldDst = p.Destination;
-        var v = _emulatedNetfilter is { } nf ? nf.Process(hook, p, World.Loop.Now) : Netfilter!.Process(hook, p);
-        if (!ReferenceEquals(carried, p.Conntrack)) f.Conntrack = p.Conntrack;
+        NetfilterVerdict v;
+        var carried = f.Conntrack;
+        if (_emulatedNetfilter is { } nf)
+        {
+            // the emulated netfilter takes and gives back the frame's conntrack beside the view
+            var nfct = carried;
+            v = nf.Process(hook, p, World.Loop.Now, ref nfct);
+            if (!ReferenceEquals(carried, nfct)) f.Conntrack = nfct;
+        }
+        else
+        {
+            if (carried is not null) p.Conntrack = carried;
+            v = Netfilter!.Process(hook, p);
+            if (!ReferenceEquals(carried, p.Conntrack)) f.Conntrack = p.Conntrack;
+        }
         f.Mark = p.Mark;
         if (v.Kind != NetfilterVerdictKind.Accept) return Refused(hook, f, v, device);
         // write back only what NAT or IPVS assigned (an unmodified view equals the frame)
@@ -156,33 +169,35 @@ public sealed partial class NetNamespace
     internal static bool TryRewriteIncremental(Span<byte> b, NetfilterPacket p)
     {
         if (b.Length < Ipv4Header.MinSize || p.IcmpEmbedded != null) return false;
-        int ihl = (b[0] & 15) * 4;
-        byte proto = b[9];
-        int total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(b[2..]), b.Length);
+        ref byte ip = ref MemoryMarshal.GetReference(b);
+        int ihl = (ip & 15) * 4;
+        byte proto = Unsafe.Add(ref ip, 9);
+        int total = Math.Min(ReadBig16(ref ip, 2), b.Length);
         int csumAt;
         if (proto == IpProtocol.Tcp && total - ihl >= TcpHeader.MinSize) csumAt = 16;
         else if (proto == IpProtocol.Udp && total - ihl >= UdpHeader.Size) csumAt = 6;
         else return false;
         if (ihl < Ipv4Header.MinSize) return false;
-        var t = b[ihl..total];
-        uint os = BinaryPrimitives.ReadUInt32BigEndian(b[12..]), od = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
-        ushort osp = BinaryPrimitives.ReadUInt16BigEndian(t), odp = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+        // every offset below lies inside the checked header lengths: unchecked reads and writes
+        ref byte t = ref Unsafe.Add(ref ip, ihl);
+        uint os = ReadBig32(ref ip, 12), od = ReadBig32(ref ip, 16);
+        ushort osp = ReadBig16(ref t, 0), odp = ReadBig16(ref t, 2);
         uint ns = p.Source, nd = p.Destination;
         ushort nsp = p.SourcePort, ndp = p.DestinationPort;
         if (os == ns && od == nd && osp == nsp && odp == ndp) return true;
-        BinaryPrimitives.WriteUInt32BigEndian(b[12..], ns);
-        BinaryPrimitives.WriteUInt32BigEndian(b[16..], nd);
-        BinaryPrimitives.WriteUInt16BigEndian(t, nsp);
-        BinaryPrimitives.WriteUInt16BigEndian(t[2..], ndp);
+        WriteBig32(ref ip, 12, ns);
+        WriteBig32(ref ip, 16, nd);
+        WriteBig16(ref t, 0, nsp);
+        WriteBig16(ref t, 2, ndp);
         // HC' = ~(~HC + ~m + m') over each changed word; the IP header checksum covers the addresses
         // (csum_replace4 on iph->check in nf_nat_ipv4_manip_pkt), the transport one the addresses of
         // the pseudo-header and the ports
         uint addresses = (uint)(ushort)~(os >> 16) + (ushort)~os + (ns >> 16) + (ns & 0xFFFF)
             + (ushort)~(od >> 16) + (ushort)~od + (nd >> 16) + (nd & 0xFFFF);
-        uint ipSum = (ushort)~BinaryPrimitives.ReadUInt16BigEndian(b[10..]) + addresses;
+        uint ipSum = (ushort)~ReadBig16(ref ip, 10) + addresses;
         while (ipSum > 0xFFFF) ipSum = (ipSum & 0xFFFF) + (ipSum >> 16);
-        BinaryPrimitives.WriteUInt16BigEndian(b[10..], (ushort)~ipSum);
-        ushort old = BinaryPrimitives.ReadUInt16BigEndian(t[csumAt..]);
+        WriteBig16(ref ip, 10, (ushort)~ipSum);
+        ushort old = ReadBig16(ref t, csumAt);
         // a UDP datagram sent without a checksum keeps none
         if (proto == IpProtocol.Udp && old == 0) return true;
         uint sum = (ushort)~old + addresses;
@@ -190,9 +205,17 @@ public sealed partial class NetNamespace
         while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
         ushort csum = (ushort)~sum;
         if (proto == IpProtocol.Udp && csum == 0) csum = 0xFFFF;
-        BinaryPrimitives.WriteUInt16BigEndian(t[csumAt..], csum);
+        WriteBig16(ref t, csumAt, csum);
         return true;
     }
+
+    private static ushort ReadBig16(ref byte b, int at) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, at)));
+
+    private static uint ReadBig32(ref byte b, int at) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, at)));
+
+    private static void WriteBig16(ref byte b, int at, ushort v) => Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, at), BinaryPrimitives.ReverseEndianness(v));
+
+    private static void WriteBig32(ref byte b, int at, uint v) => Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, at), BinaryPrimitives.ReverseEndianness(v));
 
     /// <summary>Writes changed fields; true when anything changed.</summary>
     private static bool Rewrite(Span<byte> b, NetfilterPacket p, out int ihl)
