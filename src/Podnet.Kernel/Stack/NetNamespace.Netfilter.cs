@@ -14,7 +14,17 @@ public sealed partial class NetNamespace
     /// <summary>Runs one hook over the IPv4 packet at offset 14 of <paramref name="f"/>; false when it was dropped or rejected.</summary>
     private bool Hook(NetfilterHook hook, Frame f, NetDevice? inDev, NetDevice? outDev, bool local)
     {
-        var p = RentPacket(f);
+        NetfilterPacket? p;
+        if (ReferenceEquals(_viewFrame, f) && hook == _viewNext && !_hookPacketBusy)
+        {
+            // POSTROUTING right after OUTPUT, INPUT right after PREROUTING, of the same frame: the view
+            // already holds its header fields (NAT's changes were written back to the frame from it)
+            p = _hookPacket!;
+            _hookPacketBusy = true;
+            p.Modified = false;
+        }
+        else p = RentPacket(f);
+        _viewFrame = null;
         if (p == null) return true;
         // the same devices hook after hook: store only a changed name (each reference store is a GC write barrier)
         var inName = inDev?.Name;
@@ -28,9 +38,24 @@ public sealed partial class NetNamespace
         }
         p.LocallyGenerated = local;
         var r = RunHook(hook, f, p, inDev ?? outDev);
+        if (r != BridgeHookResult.Stolen && hook is NetfilterHook.Output or NetfilterHook.Prerouting && ReferenceEquals(p, _hookPacket)
+            && _emulatedNetfilter is not null && p.IcmpEmbedded is null && f.Trace is null)
+        {
+            _viewFrame = f;
+            _viewNext = hook == NetfilterHook.Output ? NetfilterHook.Postrouting : NetfilterHook.Input;
+        }
         ReturnPacket(p);
         return r != BridgeHookResult.Stolen;
     }
+
+    // The frame whose header fields the shared view still holds after an accepted OUTPUT or PREROUTING
+    // (the emulated netfilter writes only what NAT changes, and the stack writes that back to the frame),
+    // and the hook that may use it without loading it again: the next hook call of this namespace, when
+    // it is that hook for that frame (the paths between them read the frame and do not change it; any
+    // other hook call forgets it). Never for a traced frame, an ICMP error (its embedded view is not
+    // kept) or another netfilter implementation (it may change fields the stack does not write back).
+    private Frame? _viewFrame;
+    private NetfilterHook _viewNext;
 
     // One netfilter view is reused from hook call to hook call (every field is refilled from the frame
     // and the hook's arguments each time, as the kernel reads them from the skb); a nested hook call (a
@@ -71,6 +96,7 @@ public sealed partial class NetNamespace
             Counters.InHdrErrors++;
             return BridgeHookResult.Stolen;
         }
+        _viewFrame = null;
         var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
