@@ -285,11 +285,14 @@ public sealed partial class NetNamespace
     /// route, OUTPUT hook (re-route if NAT moved it), POSTROUTING, neighbour output.
     /// Returns the synchronous error a sendmsg would return.
     /// </summary>
-    internal Errno SendLocal(Frame f)
+    internal Errno SendLocal(Frame f) => SendLocal(f, out _);
+
+    /// <summary><see cref="SendLocal(Frame)"/>, also giving the route looked up for the packet's destination (before any NAT).</summary>
+    private Errno SendLocal(Frame f, out RouteResult r)
     {
         Counters.OutRequests++;
         uint dst = ReadDestination(f);
-        var err = RouteOutput(dst, out var r);
+        var err = RouteOutput(dst, out r);
         if (err != Errno.None)
         {
             Counters.OutNoRoutes++;
@@ -348,9 +351,13 @@ public sealed partial class NetNamespace
     {
         if (f.Trace != null || generation != RouteGeneration || cached.Route == null || !cached.Device.IsUp)
         {
-            uint dst = ReadDestination(f);
-            var e = SendLocal(f);
-            if (e == Errno.None && RouteOutput(dst, out cached) == Errno.None) generation = RouteGeneration;
+            // the route the send looked up is the socket's route (the same lookup, made once)
+            var e = SendLocal(f, out var routed);
+            if (e == Errno.None)
+            {
+                cached = routed;
+                generation = RouteGeneration;
+            }
             else generation = -1;
             return e;
         }
