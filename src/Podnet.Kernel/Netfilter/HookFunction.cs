@@ -34,6 +34,8 @@ internal sealed class PacketContext
     public NetfilterPacket Packet = null!;
     public NetfilterHook Hook;
     public ConntrackRef Ct = ConntrackRef.Invalid;
+    /// <summary>The packet has its conntrack for this namespace (looked up, or carried from an earlier hook): <see cref="Ct"/> is it.</summary>
+    public bool Tracked;
     /// <summary>Set when a NAT target bound the connection during this hook.</summary>
     public bool NatBound;
     /// <summary>Set by a function that took the packet over (IPVS at INPUT, NF_STOLEN): later functions of this hook do not run.</summary>

@@ -18,10 +18,12 @@ namespace Podnet.Kernel.Netfilter;
 public sealed class Netfilter : INetfilter
 {
     private readonly PacketContext _ctx;
-    private HookFunction[][] _hooks = new HookFunction[5][];
-    // per hook, per function: what it is (read once at rebuild, not per packet), so that the kernel's
-    // own functions are called directly and NAT chains are recognised without a virtual call
-    private FunctionKind[][] _kinds = new FunctionKind[5][];
+    // per hook, the functions in priority order with what each is (read once at rebuild, not per
+    // packet), so that the kernel's own functions are called directly and NAT chains are recognised
+    // without a virtual call
+    private HookSlot[][] _hooks = new HookSlot[5][];
+
+    private readonly record struct HookSlot(FunctionKind Kind, HookFunction Function);
 
     private enum FunctionKind : byte
     {
@@ -85,68 +87,92 @@ public sealed class Netfilter : INetfilter
         foreach (var f in Iptables.HookFunctions()) Add(f);
         foreach (var f in Nftables.HookFunctions()) Add(f);
         foreach (var f in Ipvs.HookFunctions()) Add(f);
-        var arr = new HookFunction[5][];
-        var kinds = new FunctionKind[5][];
+        var arr = new HookSlot[5][];
         for (int i = 0; i < 5; i++)
         {
             // stable: priority, then tiebreak, then registration order
-            arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx).Select(x => x.f).ToArray();
-            kinds[i] = arr[i].Select(f => f switch
-            {
-                ConntrackInFunction => FunctionKind.ConntrackIn,
-                NatManipFunction { Destination: true } => FunctionKind.NatManipDestination,
-                NatManipFunction => FunctionKind.NatManipSource,
-                ConfirmFunction => FunctionKind.Confirm,
-                _ => f.IsNat ? FunctionKind.NatRules : FunctionKind.Rules,
-            }).ToArray();
+            arr[i] = lists[i].Select((f, idx) => (f, idx)).OrderBy(x => x.f.Priority).ThenBy(x => x.f.Tiebreak).ThenBy(x => x.idx)
+                .Select(x => new HookSlot(x.f switch
+                {
+                    ConntrackInFunction => FunctionKind.ConntrackIn,
+                    NatManipFunction { Destination: true } => FunctionKind.NatManipDestination,
+                    NatManipFunction => FunctionKind.NatManipSource,
+                    ConfirmFunction => FunctionKind.Confirm,
+                    _ => x.f.IsNat ? FunctionKind.NatRules : FunctionKind.Rules,
+                }, x.f)).ToArray();
         }
         _hooks = arr;
-        _kinds = kinds;
         _dirty = false;
     }
 
     /// <summary>Runs every function registered at <paramref name="hook"/> over the packet, in priority order.</summary>
     public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet)
     {
+        var nfct = packet.Conntrack;
+        var v = Process(hook, packet, Host.Now, ref nfct);
+        if (!ReferenceEquals(nfct, packet.Conntrack)) packet.Conntrack = nfct;
+        return v;
+    }
+
+    /// <summary>
+    /// <see cref="Process(NetfilterHook, NetfilterPacket)"/> at the virtual time <paramref name="now"/>,
+    /// with the packet's conntrack attachment (skb->_nfct) passed beside the view instead of in
+    /// <see cref="NetfilterPacket.Conntrack"/>: the stack hands over its frame's and gets the new one
+    /// back, so the per-hook view is not written (each reference store is a GC write barrier).
+    /// </summary>
+    internal NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet, TimeSpan now, ref object? nfct)
+    {
         if (_dirty) Rebuild();
         var ctx = _ctx;
         // the stack passes the same view hook after hook: skip the reference store (a GC write barrier)
         if (!ReferenceEquals(ctx.Packet, packet)) ctx.Packet = packet;
         ctx.Hook = hook;
-        var now = Host.Now;
         ctx.Now = now;
         ctx.NatBound = false;
         ctx.Stolen = false;
         bool entryHook = hook is NetfilterHook.Prerouting or NetfilterHook.Output;
-        var carried = packet.Conntrack as ConntrackRef;
+        var carried = nfct as ConntrackRef;
+        ConntrackRef ct;
         if (entryHook)
         {
             // a looped-back packet keeps its entry (skb->_nfct survives loopback)
             if (carried is not null && carried.Entry is { } kept && kept.Table == Conntrack && kept.Confirmed && packet.InInterface == "lo")
-                ctx.Ct = carried;
+            {
+                ct = carried;
+                ctx.Tracked = true;
+            }
             else
             {
-                ctx.Ct = ConntrackRef.Invalid;
-                packet.Conntrack = null;
+                ct = ConntrackRef.Invalid;
+                ctx.Tracked = false;
+                nfct = null;
             }
         }
-        else if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ctx.Ct = carried;
         else
         {
-            var ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
-            ctx.Ct = ct;
-            packet.Conntrack = ct;
+            ctx.Tracked = true;
+            if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ct = carried;
+            else
+            {
+                ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
+                nfct = ct;
+            }
         }
+        if (!ReferenceEquals(ctx.Ct, ct)) ctx.Ct = ct;
 
         var fns = _hooks[(int)hook];
-        var kinds = _kinds[(int)hook];
-        for (int i = 0; i < fns.Length && i < kinds.Length; i++)
+        for (int i = 0; i < fns.Length; i++)
         {
+            ref readonly var slot = ref fns[i];
             NetfilterVerdict v;
-            switch (kinds[i])
+            switch (slot.Kind)
             {
                 case FunctionKind.ConntrackIn:
-                    if (packet.Conntrack is null) ConntrackInFunction.Track(ctx);
+                    if (!ctx.Tracked)
+                    {
+                        ConntrackInFunction.Track(ctx);
+                        nfct = ctx.Ct;
+                    }
                     continue;
                 case FunctionKind.NatManipDestination:
                     NatManipFunction.Manip(ctx, destination: true);
@@ -163,11 +189,11 @@ public sealed class Netfilter : INetfilter
                         var e = ctx.Ct.Entry;
                         if (e is null || e.Confirmed || ctx.Ct.Related || ctx.NatBound) continue;
                         if (entryHook ? e.DestinationNatDone : e.SourceNatDone) continue;
-                        v = fns[i].Run(ctx);
+                        v = slot.Function.Run(ctx);
                         break;
                     }
                 default:
-                    v = fns[i].Run(ctx);
+                    v = slot.Function.Run(ctx);
                     break;
             }
             if (v.Kind != NetfilterVerdictKind.Accept) return v;
@@ -343,17 +369,21 @@ internal sealed class ConntrackInFunction(NetfilterHook hook) : HookFunction(hoo
 {
     public override NetfilterVerdict Run(PacketContext ctx)
     {
-        if (ctx.Packet.Conntrack is null) Track(ctx);
+        if (!ctx.Tracked) Track(ctx);
         return NetfilterVerdict.Accept;
     }
 
-    /// <summary>Looks the packet up (or makes its NEW entry) and attaches the result to it. An INVALID packet is not dropped here (Linux leaves that to rules).</summary>
+    /// <summary>
+    /// Looks the packet up (or makes its NEW entry) and attaches the result to it (<see cref="PacketContext.Ct"/>,
+    /// which <c>Process</c> hands back as the packet's conntrack). An INVALID packet is not dropped here
+    /// (Linux leaves that to rules).
+    /// </summary>
     internal static void Track(PacketContext ctx)
     {
         var p = ctx.Packet;
         var ct = ctx.Netfilter.ConntrackEnabled ? ctx.Netfilter.Conntrack.Track(p, ctx.Now) : ConntrackRef.NotTracked;
         ctx.Ct = ct;
-        p.Conntrack = ct;
+        ctx.Tracked = true;
         if (p.Trace is { } t)
         {
             var e = ct.Entry;

@@ -1,4 +1,8 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Podnet.Kernel.Tracing;
+using Podnet.Kernel.Wire;
 
 namespace Podnet.Kernel.Netfilter;
 
@@ -50,6 +54,60 @@ public sealed class NetfilterPacket
 
     private uint _source, _destination;
     private ushort _sourcePort, _destinationPort, _icmpId;
+
+    /// <summary>
+    /// Reads the header fields of the IPv4 packet <paramref name="b"/> (at least a minimal IPv4 header
+    /// long) into this view. Every header field is written, cleared where the protocol has none, so a
+    /// reused view keeps nothing of the previous packet; interfaces, mark, conntrack and trace are the
+    /// caller's. <see cref="Modified"/> ends cleared.
+    /// </summary>
+    internal void Load(ReadOnlySpan<byte> b)
+    {
+        // one length check up front, then unchecked reads (the hot path of every hook call)
+        ref byte ip = ref MemoryMarshal.GetReference(b);
+        int length = b.Length;
+        int ihl = (ip & 15) * 4;
+        Ttl = Unsafe.Add(ref ip, 8);
+        byte proto = Unsafe.Add(ref ip, 9);
+        Protocol = proto;
+        Length = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref ip, 2)));
+        _source = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref ip, 12)));
+        _destination = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref ip, 16)));
+        _sourcePort = _destinationPort = _icmpId = 0;
+        TcpFlags = IcmpType = IcmpCode = 0;
+        if (IcmpEmbedded is not null) IcmpEmbedded = null;
+        Modified = false;
+        if (length < ihl + 4) return;
+        ref byte t = ref Unsafe.Add(ref ip, ihl);
+        switch (proto)
+        {
+            case IpProtocol.Tcp:
+                _sourcePort = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref t));
+                _destinationPort = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref t, 2)));
+                if (length >= ihl + 14) TcpFlags = Unsafe.Add(ref t, 13);
+                break;
+            case IpProtocol.Udp or IpProtocol.Sctp:
+                _sourcePort = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref t));
+                _destinationPort = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref t, 2)));
+                break;
+            case IpProtocol.Icmp:
+                LoadIcmp(b[ihl..]);
+                break;
+        }
+    }
+
+    private void LoadIcmp(ReadOnlySpan<byte> t)
+    {
+        IcmpType = t[0];
+        IcmpCode = t[1];
+        if (t.Length >= 8 && t[0] is IcmpHeader.EchoRequest or IcmpHeader.EchoReply) _icmpId = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
+        if (t[0] is IcmpHeader.DestinationUnreachable or IcmpHeader.TimeExceeded && t.Length >= 8 + Ipv4Header.MinSize)
+        {
+            var inner = new NetfilterPacket();
+            inner.Load(t[8..]);
+            IcmpEmbedded = inner;
+        }
+    }
 
     /// <summary>
     /// Set whenever an address, port or ICMP id is assigned (NAT, IPVS); the stack clears it after

@@ -285,11 +285,14 @@ public sealed partial class NetNamespace
     /// route, OUTPUT hook (re-route if NAT moved it), POSTROUTING, neighbour output.
     /// Returns the synchronous error a sendmsg would return.
     /// </summary>
-    internal Errno SendLocal(Frame f)
+    internal Errno SendLocal(Frame f) => SendLocal(f, out _);
+
+    /// <summary><see cref="SendLocal(Frame)"/>, also giving the route looked up for the packet's destination (before any NAT).</summary>
+    private Errno SendLocal(Frame f, out RouteResult r)
     {
         Counters.OutRequests++;
         uint dst = ReadDestination(f);
-        var err = RouteOutput(dst, out var r);
+        var err = RouteOutput(dst, out r);
         if (err != Errno.None)
         {
             Counters.OutNoRoutes++;
@@ -309,14 +312,32 @@ public sealed partial class NetNamespace
             uint nd = ReadDestination(f);
             if (nd != dst)
             {
-                var err = RouteOutput(nd, out r);
-                if (err != Errno.None) return err;
-                if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"re-routed after NAT: {r.Route.Format().TrimEnd()}"));
+                if (f.Trace == null && nd == _reroutedDestination && _reroutedGeneration == RouteGeneration && _rerouted.Device.IsUp)
+                    r = _rerouted;
+                else
+                {
+                    var err = RouteOutput(nd, out r);
+                    if (err != Errno.None) return err;
+                    if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Route, Name, r.Device.Name, $"re-routed after NAT: {r.Route.Format().TrimEnd()}"));
+                    else
+                    {
+                        _rerouted = r;
+                        _reroutedDestination = nd;
+                        _reroutedGeneration = RouteGeneration;
+                    }
+                }
             }
         }
         PostRoute(f, null, r.Device, r.NextHop, true);
         return Errno.None;
     }
+
+    // ip_route_me_harder's last answer (a connection's packets DNATed at OUTPUT all go to the same
+    // address): reused while the routing tables are unchanged and the device is up, as a connected
+    // socket's own route is (see SendLocal with a cached route)
+    private RouteResult _rerouted;
+    private uint _reroutedDestination;
+    private long _reroutedGeneration = -1;
 
     /// <summary>The routing generation: changes whenever either table changes (invalidates socket route caches).</summary>
     internal long RouteGeneration => MainTable.Version + LocalTable.Version;
@@ -330,9 +351,13 @@ public sealed partial class NetNamespace
     {
         if (f.Trace != null || generation != RouteGeneration || cached.Route == null || !cached.Device.IsUp)
         {
-            uint dst = ReadDestination(f);
-            var e = SendLocal(f);
-            if (e == Errno.None && RouteOutput(dst, out cached) == Errno.None) generation = RouteGeneration;
+            // the route the send looked up is the socket's route (the same lookup, made once)
+            var e = SendLocal(f, out var routed);
+            if (e == Errno.None)
+            {
+                cached = routed;
+                generation = RouteGeneration;
+            }
             else generation = -1;
             return e;
         }

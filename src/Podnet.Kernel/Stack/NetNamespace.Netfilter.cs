@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Podnet.Kernel.Links;
 using Podnet.Kernel.Netfilter;
 using Podnet.Kernel.Tracing;
@@ -12,20 +14,48 @@ public sealed partial class NetNamespace
     /// <summary>Runs one hook over the IPv4 packet at offset 14 of <paramref name="f"/>; false when it was dropped or rejected.</summary>
     private bool Hook(NetfilterHook hook, Frame f, NetDevice? inDev, NetDevice? outDev, bool local)
     {
-        var p = RentPacket(f);
+        NetfilterPacket? p;
+        if (ReferenceEquals(_viewFrame, f) && hook == _viewNext && !_hookPacketBusy)
+        {
+            // POSTROUTING right after OUTPUT, INPUT right after PREROUTING, of the same frame: the view
+            // already holds its header fields (NAT's changes were written back to the frame from it)
+            p = _hookPacket!;
+            _hookPacketBusy = true;
+            p.Modified = false;
+        }
+        else p = RentPacket(f);
+        _viewFrame = null;
         if (p == null) return true;
         // the same devices hook after hook: store only a changed name (each reference store is a GC write barrier)
         var inName = inDev?.Name;
         var outName = outDev?.Name;
         if (!ReferenceEquals(p.InInterface, inName)) p.InInterface = inName;
         if (!ReferenceEquals(p.OutInterface, outName)) p.OutInterface = outName;
-        p.PhysInInterface = p.PhysOutInterface = null;
-        p.Bridged = false;
+        if (p.Bridged)
+        {
+            p.PhysInInterface = p.PhysOutInterface = null;
+            p.Bridged = false;
+        }
         p.LocallyGenerated = local;
-        var r = RunHook(hook, f, p, inDev?.Name ?? outDev?.Name);
+        var r = RunHook(hook, f, p, inDev ?? outDev);
+        if (r != BridgeHookResult.Stolen && hook is NetfilterHook.Output or NetfilterHook.Prerouting && ReferenceEquals(p, _hookPacket)
+            && _emulatedNetfilter is not null && p.IcmpEmbedded is null && f.Trace is null)
+        {
+            _viewFrame = f;
+            _viewNext = hook == NetfilterHook.Output ? NetfilterHook.Postrouting : NetfilterHook.Input;
+        }
         ReturnPacket(p);
         return r != BridgeHookResult.Stolen;
     }
+
+    // The frame whose header fields the shared view still holds after an accepted OUTPUT or PREROUTING
+    // (the emulated netfilter writes only what NAT changes, and the stack writes that back to the frame),
+    // and the hook that may use it without loading it again: the next hook call of this namespace, when
+    // it is that hook for that frame (the paths between them read the frame and do not change it; any
+    // other hook call forgets it). Never for a traced frame, an ICMP error (its embedded view is not
+    // kept) or another netfilter implementation (it may change fields the stack does not write back).
+    private Frame? _viewFrame;
+    private NetfilterHook _viewNext;
 
     // One netfilter view is reused from hook call to hook call (every field is refilled from the frame
     // and the hook's arguments each time, as the kernel reads them from the skb); a nested hook call (a
@@ -36,8 +66,8 @@ public sealed partial class NetNamespace
 
     private NetfilterPacket? RentPacket(Frame f)
     {
-        var b = f.Span[IpOffset..];
-        if (b.Length < Ipv4Header.MinSize) return null;
+        int length = f.Length - IpOffset;
+        if (length < Ipv4Header.MinSize) return null;
         NetfilterPacket p;
         if (_hookPacketBusy) p = new NetfilterPacket();
         else
@@ -45,12 +75,13 @@ public sealed partial class NetNamespace
             p = _hookPacket ??= new NetfilterPacket();
             _hookPacketBusy = true;
         }
-        Fill(p, b, out _);
+        p.Load(new ReadOnlySpan<byte>(f.Data, IpOffset, length));
         return p;
     }
 
     private void ReturnPacket(NetfilterPacket p)
     {
+        // a view comes back with Conntrack, Trace and IcmpEmbedded cleared (stores of null need no write barrier)
         p.Conntrack = null;
         p.Trace = null;
         p.IcmpEmbedded = null;
@@ -65,6 +96,7 @@ public sealed partial class NetNamespace
             Counters.InHdrErrors++;
             return BridgeHookResult.Stolen;
         }
+        _viewFrame = null;
         var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
@@ -73,82 +105,57 @@ public sealed partial class NetNamespace
         p.OutInterface = outPort != null ? bridge.Name : null;
         p.PhysInInterface = inPort.Name;
         p.PhysOutInterface = outPort?.Name;
-        var r = RunHook(hook, f, p, bridge.Name);
+        var r = RunHook(hook, f, p, bridge);
         ReturnPacket(p);
         return r;
     }
 
-    private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, string? device)
+    private BridgeHookResult RunHook(NetfilterHook hook, Frame f, NetfilterPacket p, NetDevice? device)
     {
         p.Mark = f.Mark;
         // the view comes back with Conntrack and Trace cleared: store only what is there (each reference
         // store is a GC write barrier, and this runs at every hook)
-        if (f.Conntrack is { } carried) p.Conntrack = carried;
         if (f.Trace is { } trace) p.Trace = trace;
         uint oldDst = p.Destination;
-        var v = _emulatedNetfilter is { } nf ? nf.Process(hook, p) : Netfilter!.Process(hook, p);
-        if (!ReferenceEquals(f.Conntrack, p.Conntrack)) f.Conntrack = p.Conntrack;
+        NetfilterVerdict v;
+        var carried = f.Conntrack;
+        if (_emulatedNetfilter is { } nf)
+        {
+            // the emulated netfilter takes and gives back the frame's conntrack beside the view
+            var nfct = carried;
+            v = nf.Process(hook, p, World.Loop.Now, ref nfct);
+            if (!ReferenceEquals(carried, nfct)) f.Conntrack = nfct;
+        }
+        else
+        {
+            if (carried is not null) p.Conntrack = carried;
+            v = Netfilter!.Process(hook, p);
+            if (!ReferenceEquals(carried, p.Conntrack)) f.Conntrack = p.Conntrack;
+        }
         f.Mark = p.Mark;
-        if (v.Kind == NetfilterVerdictKind.Drop)
-        {
-            Counters.NetfilterDrops++;
-            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"dropped by netfilter at {hook.ToString().ToUpperInvariant()}"));
-            return BridgeHookResult.Stolen;
-        }
-        if (v.Kind == NetfilterVerdictKind.Reject)
-        {
-            Counters.NetfilterDrops++;
-            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device, $"rejected by netfilter at {hook.ToString().ToUpperInvariant()} with {v.RejectWith}"));
-            SendReject(f, v.RejectWith);
-            return BridgeHookResult.Stolen;
-        }
+        if (v.Kind != NetfilterVerdictKind.Accept) return Refused(hook, f, v, device);
         // write back only what NAT or IPVS assigned (an unmodified view equals the frame)
         if (p.Modified || p.IcmpEmbedded is { Modified: true }) ApplyRewrite(f, IpOffset, p);
         return p.Destination != oldDst && hook is NetfilterHook.Prerouting ? BridgeHookResult.DestinationChanged : BridgeHookResult.Continue;
     }
 
-    private static void Fill(NetfilterPacket p, ReadOnlySpan<byte> b, out int l4)
+    // a verdict other than accept: count, trace, and send the REJECT's error
+    private BridgeHookResult Refused(NetfilterHook hook, Frame f, NetfilterVerdict v, NetDevice? device)
     {
-        int ihl = (b[0] & 15) * 4;
-        l4 = ihl;
-        // every header field is written (cleared where the protocol has none), so a reused view keeps
-        // nothing of the previous packet; the hook's caller sets interfaces, mark, conntrack and trace
-        p.Ttl = b[8];
-        p.Protocol = b[9];
-        p.Length = BinaryPrimitives.ReadUInt16BigEndian(b[2..]);
-        p.Source = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
-        p.Destination = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
-        p.SourcePort = p.DestinationPort = 0;
-        p.TcpFlags = p.IcmpType = p.IcmpCode = 0;
-        p.IcmpId = 0;
-        p.IcmpEmbedded = null;
-        p.Modified = false;
-        if (b.Length < ihl + 4) return;
-        var t = b[ihl..];
-        switch (p.Protocol)
+        if (v.Kind == NetfilterVerdictKind.Drop)
         {
-            case IpProtocol.Tcp:
-                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
-                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
-                if (t.Length >= 14) p.TcpFlags = t[13];
-                break;
-            case IpProtocol.Udp or IpProtocol.Sctp:
-                p.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(t);
-                p.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
-                break;
-            case IpProtocol.Icmp:
-                p.IcmpType = t[0];
-                p.IcmpCode = t[1];
-                if (t.Length >= 8 && t[0] is IcmpHeader.EchoRequest or IcmpHeader.EchoReply) p.IcmpId = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
-                if (t[0] is IcmpHeader.DestinationUnreachable or IcmpHeader.TimeExceeded && t.Length >= 8 + Ipv4Header.MinSize)
-                {
-                    var inner = new NetfilterPacket();
-                    Fill(inner, t[8..], out _);
-                    p.IcmpEmbedded = inner;
-                }
-                break;
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device?.Name, $"dropped by netfilter at {hook.ToString().ToUpperInvariant()}"));
+            return BridgeHookResult.Stolen;
         }
-        p.Modified = false;
+        if (v.Kind == NetfilterVerdictKind.Reject)
+        {
+            Counters.NetfilterDrops++;
+            if (f.Trace != null) f.Trace.Add(new TraceStep(TraceStepKind.Drop, Name, device?.Name, $"rejected by netfilter at {hook.ToString().ToUpperInvariant()} with {v.RejectWith}"));
+            SendReject(f, v.RejectWith);
+            return BridgeHookResult.Stolen;
+        }
+        return BridgeHookResult.Continue;
     }
 
     /// <summary>Writes NAT results (addresses, ports, ICMP id, embedded header of an ICMP error) back and fixes checksums.</summary>
@@ -188,33 +195,35 @@ public sealed partial class NetNamespace
     internal static bool TryRewriteIncremental(Span<byte> b, NetfilterPacket p)
     {
         if (b.Length < Ipv4Header.MinSize || p.IcmpEmbedded != null) return false;
-        int ihl = (b[0] & 15) * 4;
-        byte proto = b[9];
-        int total = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(b[2..]), b.Length);
+        ref byte ip = ref MemoryMarshal.GetReference(b);
+        int ihl = (ip & 15) * 4;
+        byte proto = Unsafe.Add(ref ip, 9);
+        int total = Math.Min(ReadBig16(ref ip, 2), b.Length);
         int csumAt;
         if (proto == IpProtocol.Tcp && total - ihl >= TcpHeader.MinSize) csumAt = 16;
         else if (proto == IpProtocol.Udp && total - ihl >= UdpHeader.Size) csumAt = 6;
         else return false;
         if (ihl < Ipv4Header.MinSize) return false;
-        var t = b[ihl..total];
-        uint os = BinaryPrimitives.ReadUInt32BigEndian(b[12..]), od = BinaryPrimitives.ReadUInt32BigEndian(b[16..]);
-        ushort osp = BinaryPrimitives.ReadUInt16BigEndian(t), odp = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+        // every offset below lies inside the checked header lengths: unchecked reads and writes
+        ref byte t = ref Unsafe.Add(ref ip, ihl);
+        uint os = ReadBig32(ref ip, 12), od = ReadBig32(ref ip, 16);
+        ushort osp = ReadBig16(ref t, 0), odp = ReadBig16(ref t, 2);
         uint ns = p.Source, nd = p.Destination;
         ushort nsp = p.SourcePort, ndp = p.DestinationPort;
         if (os == ns && od == nd && osp == nsp && odp == ndp) return true;
-        BinaryPrimitives.WriteUInt32BigEndian(b[12..], ns);
-        BinaryPrimitives.WriteUInt32BigEndian(b[16..], nd);
-        BinaryPrimitives.WriteUInt16BigEndian(t, nsp);
-        BinaryPrimitives.WriteUInt16BigEndian(t[2..], ndp);
+        WriteBig32(ref ip, 12, ns);
+        WriteBig32(ref ip, 16, nd);
+        WriteBig16(ref t, 0, nsp);
+        WriteBig16(ref t, 2, ndp);
         // HC' = ~(~HC + ~m + m') over each changed word; the IP header checksum covers the addresses
         // (csum_replace4 on iph->check in nf_nat_ipv4_manip_pkt), the transport one the addresses of
         // the pseudo-header and the ports
         uint addresses = (uint)(ushort)~(os >> 16) + (ushort)~os + (ns >> 16) + (ns & 0xFFFF)
             + (ushort)~(od >> 16) + (ushort)~od + (nd >> 16) + (nd & 0xFFFF);
-        uint ipSum = (ushort)~BinaryPrimitives.ReadUInt16BigEndian(b[10..]) + addresses;
+        uint ipSum = (ushort)~ReadBig16(ref ip, 10) + addresses;
         while (ipSum > 0xFFFF) ipSum = (ipSum & 0xFFFF) + (ipSum >> 16);
-        BinaryPrimitives.WriteUInt16BigEndian(b[10..], (ushort)~ipSum);
-        ushort old = BinaryPrimitives.ReadUInt16BigEndian(t[csumAt..]);
+        WriteBig16(ref ip, 10, (ushort)~ipSum);
+        ushort old = ReadBig16(ref t, csumAt);
         // a UDP datagram sent without a checksum keeps none
         if (proto == IpProtocol.Udp && old == 0) return true;
         uint sum = (ushort)~old + addresses;
@@ -222,9 +231,17 @@ public sealed partial class NetNamespace
         while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
         ushort csum = (ushort)~sum;
         if (proto == IpProtocol.Udp && csum == 0) csum = 0xFFFF;
-        BinaryPrimitives.WriteUInt16BigEndian(t[csumAt..], csum);
+        WriteBig16(ref t, csumAt, csum);
         return true;
     }
+
+    private static ushort ReadBig16(ref byte b, int at) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, at)));
+
+    private static uint ReadBig32(ref byte b, int at) => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, at)));
+
+    private static void WriteBig16(ref byte b, int at, ushort v) => Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, at), BinaryPrimitives.ReverseEndianness(v));
+
+    private static void WriteBig32(ref byte b, int at, uint v) => Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, at), BinaryPrimitives.ReverseEndianness(v));
 
     /// <summary>Writes changed fields; true when anything changed.</summary>
     private static bool Rewrite(Span<byte> b, NetfilterPacket p, out int ihl)

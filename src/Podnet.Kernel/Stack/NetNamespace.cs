@@ -61,6 +61,8 @@ public sealed partial class NetNamespace : INetfilterHost
         {
             _netfilter = value;
             _emulatedNetfilter = value as Podnet.Kernel.Netfilter.Netfilter;
+            // a hook view kept for the next hook belongs to the netfilter it was made for
+            _viewFrame = null;
         }
     }
 

@@ -18,15 +18,9 @@ public static class ConntrackTimeouts
     public static readonly TimeSpan Icmp = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan Generic = TimeSpan.FromSeconds(600);
 
-    public static TimeSpan ForTcp(TcpConntrackState s) => s switch
-    {
-        TcpConntrackState.SynSent => TcpSynSent,
-        TcpConntrackState.SynRecv => TcpSynRecv,
-        TcpConntrackState.Established => TcpEstablished,
-        TcpConntrackState.FinWait => TcpFinWait,
-        TcpConntrackState.CloseWait => TcpCloseWait,
-        TcpConntrackState.LastAck => TcpLastAck,
-        TcpConntrackState.TimeWait => TcpTimeWait,
-        _ => TcpClose,
-    };
+    // the TCP timeouts indexed by state (a table read instead of a switch over static fields per packet)
+    private static readonly TimeSpan[] TcpByState =
+        [TcpClose, TcpSynSent, TcpSynRecv, TcpEstablished, TcpFinWait, TcpCloseWait, TcpLastAck, TcpTimeWait, TcpClose];
+
+    public static TimeSpan ForTcp(TcpConntrackState s) => (uint)s < (uint)TcpByState.Length ? TcpByState[(int)s] : TcpClose;
 }
