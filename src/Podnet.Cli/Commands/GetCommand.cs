@@ -59,6 +59,7 @@ public static class GetCommand
         {
             return ClusterSession.Open(context, cluster);
         }
+        BatchHeap.EnterFor(files, recursive);
         var timer = new StepTimer(context.Timings);
         var manifests = ApiBridge.Read(files, recursive, context.In);
         timer.Done("read manifests");

@@ -33,6 +33,7 @@ public static class PortForwardCommand
             using var session = GetCommand.SessionFor(context, parse.GetValue<string?>("--cluster"), parse.GetValue(files) ?? [], false, parse.GetValue(ns));
             var resolved = PortForwardResolver.Resolve(session.Objects.All.ToList(), parse.GetValue(ns) ?? "default", name, specs);
             var runtime = ExecSupport.Runtime(context, session, parse.GetValue(seed));
+            BatchHeap.Leave(); // it serves until stopped: the collector runs as usual from here
             using var done = new ManualResetEventSlim(false);
             using var signals = stop is null ? StopOnSignals(done) : null;
             using var forwarder = new PortForwarder(runtime, resolved, bind, context.Out, context.Err);
