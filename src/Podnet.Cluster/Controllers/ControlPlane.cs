@@ -84,12 +84,6 @@ public sealed record ConvergeResult
         Collected = collected;
     }
 
-    /// <summary>A result with known counts.</summary>
-    public ConvergeResult(int written, int removed, int events, int collected)
-        : this(() => written, removed, events, collected)
-    {
-    }
-
     /// <summary>Objects written since the set's last change reset.</summary>
     public int Written => written();
 

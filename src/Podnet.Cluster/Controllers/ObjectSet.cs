@@ -136,22 +136,9 @@ public sealed class ObjectSet
             bucket.EnsureCapacity(bucket.Count + deferredCount);
             foreach (var batch in batches)
             {
-                var built = batch.BuildAll();
-                foreach (var e in built)
+                foreach (var e in batch.BuildAll())
                 {
-                    // what Put does, except that the change was counted when the event was deferred
-                    storedEvents?.Remove((e.Namespace, e.Name));
-                    if (removed.Count > 0)
-                    {
-                        removed.Remove(("Event", e.Namespace, e.Name));
-                    }
-                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket, Key(e.Namespace, e.Name), out var existed);
-                    if (existed && slot.ChangedIn == epoch)
-                    {
-                        changedCount--; // (a key written twice in one epoch counts once)
-                    }
-                    slot.Object = e;
-                    slot.ChangedIn = epoch;
+                    Write(bucket, e, counted: true); // (counted when it was deferred)
                 }
             }
             deferredCount = 0;
@@ -213,12 +200,6 @@ public sealed class ObjectSet
         return (byKind.TryGetValue(kind, out var b) ? b.Count : 0) + (kind == "Event" ? deferredCount : 0);
     }
 
-    /// <summary>Makes room for <paramref name="additional"/> more objects of <paramref name="kind"/> (a hint before a bulk write).</summary>
-    public void Reserve(string kind, int additional)
-    {
-        var b = Bucket(kind);
-        b.EnsureCapacity(b.Count + additional);
-    }
 
     private static IEnumerable<KubeObject> Sorted(IEnumerable<KubeObject> objects) =>
         objects.OrderBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal);
@@ -256,16 +237,30 @@ public sealed class ObjectSet
     public void Put(KubeObject obj)
     {
         MaterializeIfEvents(obj.Kind);
+        Write(Bucket(obj.Kind), obj, counted: false);
+    }
+
+    // Writes obj into its kind's bucket and marks it changed in this epoch; counted: the change was counted
+    // already (a deferred Event), so a key already changed in this epoch takes that count back.
+    private void Write(Dictionary<(string Namespace, string Name), Slot> bucket, KubeObject obj, bool counted)
+    {
         if (storedEvents is not null && obj.Kind == "Event")
         {
             storedEvents.Remove((obj.Namespace, obj.Name)); // the object put supersedes the stored identity
         }
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Bucket(obj.Kind), Key(obj.Namespace, obj.Name), out _);
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket, Key(obj.Namespace, obj.Name), out _);
         slot.Object = obj;
         if (slot.ChangedIn != epoch)
         {
             slot.ChangedIn = epoch;
-            changedCount++;
+            if (!counted)
+            {
+                changedCount++;
+            }
+        }
+        else if (counted)
+        {
+            changedCount--; // (a key written twice in one epoch counts once)
         }
         if (removed.Count > 0)
         {

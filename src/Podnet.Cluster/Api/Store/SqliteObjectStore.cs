@@ -403,10 +403,7 @@ public sealed class SqliteObjectStore : ObjectStoreBase
         // The largest buffer kept for a chunk's JSON (a chunk of 2048 pods is ≈ 5 MiB).
         private const int MaxArenaBytes = 64 << 20;
 
-        // How long a connection waits for another's lock (a long apply elsewhere) before failing.
-    private const int BusyTimeoutMilliseconds = 60_000;
-
-    private readonly SqliteConnection _conn;
+        private readonly SqliteConnection _conn;
         private readonly SqliteTransaction _tx;
         private readonly int _bufferSize;
         private readonly sqlite3 _db;
@@ -848,7 +845,6 @@ public sealed class SqliteObjectStore : ObjectStoreBase
             }
         }
 
-        /// <summary>Starts encoding the objects on background workers (all cores but the caller's).</summary>
         /// <summary>How many bytes of JSON the chunk's objects took (after <see cref="FinishEncoding"/>).</summary>
         public long EncodedBytes => _encodedBytes;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Data.Sqlite;
@@ -86,31 +85,7 @@ public sealed class BulkWriteTests : IDisposable
         var revisionBefore = CreateWithNamespace(Db);
         var lengthBefore = new FileInfo(Db).Length;
 
-        var assembly = typeof(BulkWriteTests).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(assembly);
-        psi.ArgumentList.Add("-method");
-        psi.ArgumentList.Add(typeof(BulkWriteTests).FullName + "." + nameof(Child_bulk_write_worker_for_kill_test));
-        psi.Environment[ChildDbVariable] = Db;
-        using var child = Process.Start(psi)!;
-        child.OutputDataReceived += (_, _) => { };
-        child.ErrorDataReceived += (_, _) => { };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!File.Exists(Db + ".half"))
-        {
-            if (child.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"child did not reach the middle of the write (exited: {child.HasExited})");
-            }
-
-            Thread.Sleep(50);
-        }
-
-        child.Kill(entireProcessTree: true);
-        child.WaitForExit();
+        KilledChild.RunUntilHalfway(typeof(BulkWriteTests), nameof(Child_bulk_write_worker_for_kill_test), ChildDbVariable, Db, "write");
 
         // The write went through a rollback journal, and pages of the uncommitted rows reached the database file:
         // what is checked below is SQLite's recovery of a hot journal, not merely an untouched file.

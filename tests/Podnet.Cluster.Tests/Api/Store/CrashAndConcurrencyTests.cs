@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Podnet.Cluster.Api.Core;
 using Podnet.Cluster.Api.Meta;
 using Podnet.Cluster.Api.Store;
@@ -53,31 +52,7 @@ public class CrashAndConcurrencyTests
             revisionBefore = store.Revision;
         }
 
-        var assembly = typeof(CrashAndConcurrencyTests).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(assembly);
-        psi.ArgumentList.Add("-method");
-        psi.ArgumentList.Add(typeof(CrashAndConcurrencyTests).FullName + "." + nameof(Child_apply_worker_for_kill_test));
-        psi.Environment[ChildDbVariable] = db;
-        using var child = Process.Start(psi)!;
-        child.OutputDataReceived += (_, _) => { };
-        child.ErrorDataReceived += (_, _) => { };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!File.Exists(db + ".half"))
-        {
-            if (child.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"child did not reach the middle of the apply (exited: {child.HasExited})");
-            }
-
-            Thread.Sleep(50);
-        }
-
-        child.Kill(entireProcessTree: true);
-        child.WaitForExit();
+        KilledChild.RunUntilHalfway(typeof(CrashAndConcurrencyTests), nameof(Child_apply_worker_for_kill_test), ChildDbVariable, db, "apply");
 
         using var after = new SqliteObjectStore(db);
         Assert.Equal("ok", after.IntegrityCheck());
