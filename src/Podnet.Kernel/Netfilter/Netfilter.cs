@@ -64,8 +64,40 @@ public sealed class Netfilter : INetfilter
     public IpvsTable Ipvs { get; }
     internal RecentLists Recent { get; }
 
-    /// <summary>Whether to track connections at all (a namespace without nf_conntrack loaded would say false).</summary>
-    public bool ConntrackEnabled { get; set; } = true;
+    /// <summary>
+    /// Whether nf_conntrack is available at all (a kernel without it would say false). Even then a
+    /// namespace tracks connections only while its ruleset needs it (<see cref="Tracking"/>).
+    /// </summary>
+    public bool ConntrackEnabled
+    {
+        get => _conntrackEnabled;
+        set
+        {
+            _conntrackEnabled = value;
+            _dirty = true;
+        }
+    }
+    private bool _conntrackEnabled = true;
+
+    /// <summary>
+    /// Whether conntrack's hooks (and NAT's, which work on its entries) run in this namespace. As in
+    /// Linux since 4.10, they are registered per namespace only while something needs them
+    /// (nf_ct_netns_get): an iptables rule with a conntrack or state match or a NAT or CONNMARK
+    /// target, an nft expression reading or binding conntrack (ct, dnat, snat, masquerade), or IPVS
+    /// virtual services (kube-proxy's IPVS mode runs with vs/conntrack=1). A namespace with none of
+    /// these (a pod's, one with only plain filter rules, or with nat chains that do no NAT) tracks
+    /// nothing new, and what it tracked before stays until it times out; the differential test
+    /// <c>ConntrackRunsOnlyWhereTheRulesNeedIt</c> checks this against the real kernel.
+    /// </summary>
+    public bool Tracking
+    {
+        get
+        {
+            if (_dirty) Rebuild();
+            return _tracking;
+        }
+    }
+    private bool _tracking;
 
     internal void Invalidate() => _dirty = true;
 
@@ -74,15 +106,19 @@ public sealed class Netfilter : INetfilter
         var lists = new List<HookFunction>[5];
         for (int i = 0; i < 5; i++) lists[i] = new List<HookFunction>();
         void Add(HookFunction f) => lists[(int)f.Hook].Add(f);
-        foreach (var h in new[] { NetfilterHook.Prerouting, NetfilterHook.Output })
+        _tracking = _conntrackEnabled && (Iptables.NeedsConntrack() || Nftables.NeedsConntrack() || Ipvs.Services.Count > 0);
+        if (_tracking)
         {
-            Add(new ConntrackInFunction(h));
-            Add(new NatManipFunction(h, -100, destination: true));
-        }
-        foreach (var h in new[] { NetfilterHook.Postrouting, NetfilterHook.Input })
-        {
-            Add(new NatManipFunction(h, 100, destination: false));
-            Add(new ConfirmFunction(h));
+            foreach (var h in new[] { NetfilterHook.Prerouting, NetfilterHook.Output })
+            {
+                Add(new ConntrackInFunction(h));
+                Add(new NatManipFunction(h, -100, destination: true));
+            }
+            foreach (var h in new[] { NetfilterHook.Postrouting, NetfilterHook.Input })
+            {
+                Add(new NatManipFunction(h, 100, destination: false));
+                Add(new ConfirmFunction(h));
+            }
         }
         foreach (var f in Iptables.HookFunctions()) Add(f);
         foreach (var f in Nftables.HookFunctions()) Add(f);
@@ -152,11 +188,12 @@ public sealed class Netfilter : INetfilter
         {
             ctx.Tracked = true;
             if (carried is not null && (carried.Entry is null || carried.Entry.Table == Conntrack)) ct = carried;
-            else
+            else if (_tracking)
             {
-                ct = ConntrackEnabled ? Conntrack.Track(packet, now) : ConntrackRef.NotTracked;
+                ct = Conntrack.Track(packet, now);
                 nfct = ct;
             }
+            else ct = ConntrackRef.Invalid; // no conntrack hooks here: the packet carries nothing
         }
         if (!ReferenceEquals(ctx.Ct, ct)) ctx.Ct = ct;
 

@@ -162,10 +162,66 @@ public class ConntrackNatTests
         Assert.Empty(nf.Conntrack.Entries(host.Now));
     }
 
+    // a rule whose match needs conntrack (a host's usual INVALID drop), so that the namespace tracks
+    private static void NeedConntrack(Podnet.Kernel.Netfilter.Netfilter nf) =>
+        Assert.Equal(0, nf.IptablesRestore("*filter\n-A INPUT -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n").ExitCode);
+
+    [Fact]
+    public void NamespaceWithoutConntrackUsersTracksNothing()
+    {
+        // Linux registers conntrack's hooks in a namespace only while its ruleset needs them
+        var nf = TestHost.Create(out var host, "10.0.0.1");
+        Assert.False(nf.Tracking);
+        nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
+        Assert.Equal(0, nf.IptablesRestore("*filter\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -m mark --mark 0x1 -j DROP\nCOMMIT\n").ExitCode);
+        Assert.False(nf.Tracking);
+        nf.Deliver(Pkt.Tcp("10.0.0.2:1000", "10.0.0.1:22", Pkt.Syn));
+        Assert.Empty(nf.Conntrack.Entries(host.Now));
+        Assert.Equal("", nf.ConntrackCommand(["-L"]).Stdout);
+    }
+
+    [Theory]
+    [InlineData("iptables", "*filter\n-A INPUT -m state --state INVALID -j DROP\nCOMMIT\n")]
+    [InlineData("iptables", "*filter\n-A INPUT -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n")]
+    [InlineData("iptables", "*mangle\n-A PREROUTING -j CONNMARK --restore-mark\nCOMMIT\n")]
+    [InlineData("iptables", "*nat\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n")]
+    [InlineData("nft", "table ip t { chain c { type filter hook input priority 0; ct state invalid drop; }; }")]
+    [InlineData("nft", "table ip t { chain c { type filter hook prerouting priority 0; ct mark set 0x1; }; }")]
+    [InlineData("nft", "table ip t { chain c { type filter hook input priority 0; }; chain d { ip daddr 10.0.0.9 dnat to 10.0.0.1; }; }")]
+    public void RulesThatNeedConntrackTurnItOnWhileTheyAreLoaded(string tool, string rules)
+    {
+        var nf = TestHost.Create(out var host, "10.0.0.1");
+        var r = tool == "nft" ? nf.Nft(["-f", "-"], rules) : nf.IptablesRestore(rules);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.True(nf.Tracking);
+        nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
+        Assert.Single(nf.Conntrack.Entries(host.Now));
+        // the rules go: new packets are no longer tracked, what was tracked stays until it times out
+        var flush = tool == "nft" ? nf.Nft(["flush", "ruleset"]) : nf.IptablesRestore(rules.Split('\n')[0] + "\nCOMMIT\n");
+        Assert.Equal(0, flush.ExitCode);
+        Assert.False(nf.Tracking);
+        nf.Deliver(Pkt.Udp("10.0.0.3:5353", "10.0.0.1:53"));
+        Assert.Single(nf.Conntrack.Entries(host.Now));
+    }
+
+    [Theory]
+    [InlineData("iptables", "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-X - [0:0]\n-A POSTROUTING -j KUBE-X\n-A KUBE-X -j RETURN\nCOMMIT\n")]
+    [InlineData("nft", "table ip t { chain c { type nat hook postrouting priority 100; }; }")]
+    public void NatChainsThatDoNoNatDoNotTrack(string tool, string rules)
+    {
+        var nf = TestHost.Create(out var host, "10.0.0.1");
+        var r = tool == "nft" ? nf.Nft(["-f", "-"], rules) : nf.IptablesRestore(rules);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.False(nf.Tracking);
+        nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
+        Assert.Empty(nf.Conntrack.Entries(host.Now));
+    }
+
     [Fact]
     public void UdpTimeoutsUnrepliedThenStream()
     {
         var nf = TestHost.Create(out var host, "10.0.0.1");
+        NeedConntrack(nf);
         nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
         var e = Assert.Single(nf.Conntrack.Entries(host.Now));
         Assert.Equal("udp      17 29 src=10.0.0.2 dst=10.0.0.1 sport=5353 dport=53 [UNREPLIED] src=10.0.0.1 dst=10.0.0.2 sport=53 dport=5353 mark=0 use=1", ConntrackTable.Format(e, host.Now));
@@ -186,6 +242,7 @@ public class ConntrackNatTests
     public void IcmpEchoTrackedAndListed()
     {
         var nf = TestHost.Create(out var host, "10.0.0.1");
+        NeedConntrack(nf);
         nf.Deliver(Pkt.Ping("10.0.0.2", "10.0.0.1", 77));
         nf.Send(Pkt.Ping("10.0.0.1", "10.0.0.2", 77, reply: true));
         var e = Assert.Single(nf.Conntrack.Entries(host.Now));
@@ -196,6 +253,7 @@ public class ConntrackNatTests
     public void ConntrackDeleteWithFilters()
     {
         var nf = TestHost.Create(out var host, "10.0.0.1");
+        NeedConntrack(nf);
         nf.Deliver(Pkt.Udp("10.0.0.2:1000", "10.0.0.1:53"));
         nf.Deliver(Pkt.Udp("10.0.0.3:1000", "10.0.0.1:53"));
         nf.Deliver(Pkt.Tcp("10.0.0.3:1000", "10.0.0.1:80", Pkt.Syn));

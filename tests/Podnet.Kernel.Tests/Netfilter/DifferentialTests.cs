@@ -156,6 +156,42 @@ public class DifferentialTests
         Assert.Equal(outcome, EmuConnect(nf, host, "10.10.2.2:8080", 43000, [8080]));
     }
 
+    /// <summary>
+    /// Linux registers conntrack's hooks in a namespace only while its ruleset needs them: the router
+    /// tracks the forwarded connection under a conntrack match, a NAT or CONNMARK target, an nft ct or
+    /// dnat expression, and not with no rules, plain filter rules or nat chains that do no NAT.
+    /// </summary>
+    [Theory]
+    [InlineData("none", "")]
+    [InlineData("iptables", "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n")]
+    [InlineData("iptables", "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-X - [0:0]\n-A POSTROUTING -j KUBE-X\n-A KUBE-X -j RETURN\nCOMMIT\n")]
+    [InlineData("iptables", "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n")]
+    [InlineData("iptables", "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark\nCOMMIT\n")]
+    [InlineData("iptables", "*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o lo -j MASQUERADE\nCOMMIT\n")]
+    [InlineData("nft", "table ip t {\n chain c {\n  type nat hook postrouting priority 100;\n }\n}\n")]
+    [InlineData("nft", "table ip t {\n chain c {\n  type filter hook forward priority 0;\n  ct mark set 0x1\n }\n}\n")]
+    [InlineData("nft", "table ip t {\n chain c {\n  type filter hook forward priority 0;\n }\n chain d {\n  ip daddr 10.0.0.9 dnat to 10.0.0.1\n }\n}\n")]
+    public void ConntrackRunsOnlyWhereTheRulesNeedIt(string tool, string rules)
+    {
+        SkipUnlessLab();
+        using var lab = new RealKernelLab();
+        var nf = EmuRouter(out var host);
+        if (tool == "iptables") LoadBoth(lab, nf, rules);
+        else if (tool == "nft")
+        {
+            lab.In(lab.Router, "nft -f -", rules);
+            var r = nf.Nft(["-f", "-"], rules);
+            Assert.Equal("", r.Stderr);
+        }
+        lab.StartServer(8080);
+        var real = lab.Connect("10.10.2.2", 8080, firstPort: 44000);
+        Assert.Equal(["10.10.1.2:44000 8080"], real);
+        Assert.Equal(real[0], EmuConnect(nf, host, "10.10.2.2:8080", 44000, [8080]));
+        var realCt = NoTimeouts(lab.In(lab.Router, "conntrack -L -p tcp"));
+        Assert.Equal(realCt, NoTimeouts(nf.ConntrackCommand(["-L", "-p", "tcp"]).Stdout));
+        Assert.Equal(realCt != "", nf.Tracking);
+    }
+
     [Fact]
     public void StatisticSplitWithinBounds()
     {

@@ -17,6 +17,12 @@ internal abstract class IptablesMatch
 
     public abstract bool Matches(PacketContext ctx);
 
+    /// <summary>
+    /// Whether the module needs connection tracking in its namespace (its checkentry calls
+    /// nf_ct_netns_get, as xt_conntrack and xt_state do), so that conntrack's hooks run there.
+    /// </summary>
+    public virtual bool NeedsConntrack => false;
+
     /// <summary>Appends the iptables-save form (<c> -m NAME --opt v</c>).</summary>
     public abstract void Save(StringBuilder sb);
 
@@ -252,6 +258,7 @@ internal sealed class ConntrackStateMatch(bool stateModule) : IptablesMatch
     public bool Invert;
     public bool HasState;
     public override string Name => stateModule ? "state" : "conntrack";
+    public override bool NeedsConntrack => true;
 
     private static readonly (string Name, Conntrack.ConntrackState Bit)[] Names =
     [

@@ -56,6 +56,26 @@ public sealed class IptablesState
         public override NetfilterVerdict Run(PacketContext ctx) => state.Walk(table, chain, ctx);
     }
 
+    /// <summary>
+    /// Whether these tables need connection tracking: a rule whose match or target needs it (conntrack,
+    /// state, NAT targets, CONNMARK). A nat table alone does not (checked on Linux 6.x with
+    /// iptables-nft: a nat table whose rules do no NAT leaves a namespace untracked).
+    /// </summary>
+    internal bool NeedsConntrack()
+    {
+        foreach (var t in _tables.Values)
+        {
+            foreach (var c in t.Chains.Values)
+                foreach (var r in c.RuleList)
+                {
+                    if (r.Target is { NeedsConntrack: true }) return true;
+                    foreach (var m in r.Matches)
+                        if (m.NeedsConntrack) return true;
+                }
+        }
+        return false;
+    }
+
     // ---- the chain walker (ipt_do_table) -------------------------------------------------------
 
     internal NetfilterVerdict Walk(IptablesTable table, IptablesChain start, PacketContext ctx)

@@ -23,6 +23,8 @@ internal abstract class IptablesTarget
     public virtual bool TryParse(string option, ArgReader args) => false;
     public virtual void Finish() { }
     public abstract TargetAction Execute(PacketContext ctx, out RejectWith reject);
+    /// <summary>Whether the target needs connection tracking in its namespace (nf_ct_netns_get at checkentry: NAT targets, CONNMARK).</summary>
+    public virtual bool NeedsConntrack => false;
     /// <summary>Appends the save form options after <c>-j NAME</c>.</summary>
     public virtual void SaveOptions(StringBuilder sb) { }
     /// <summary>Appends the <c>iptables -L</c> description.</summary>
@@ -109,6 +111,7 @@ internal sealed class MarkTarget(bool connmark) : IptablesTarget
     public int Mode; // 0 set-xmark, 1 save-mark, 2 restore-mark
     public uint NfMask = 0xFFFFFFFF, CtMask = 0xFFFFFFFF;
     public override string Name => connmark ? "CONNMARK" : "MARK";
+    public override bool NeedsConntrack => connmark;
 
     public override bool TryParse(string option, ArgReader args)
     {
@@ -196,6 +199,7 @@ internal sealed class NatTarget(string kind) : IptablesTarget
     public bool RandomFully, Random;
     public string Spec = "";
     public override string Name => Kind;
+    public override bool NeedsConntrack => true;
 
     public override bool TryParse(string option, ArgReader args)
     {

@@ -34,6 +34,8 @@ internal abstract class NftExpr
     public virtual string? SetName => null;
     public virtual void Bind(NftSet set) { }
     public virtual IEnumerable<NftVerdict> Verdicts => [];
+    /// <summary>Whether the expression needs connection tracking in its namespace (nft_ct and nft_nat call nf_ct_netns_get at init).</summary>
+    public virtual bool NeedsConntrack => false;
 }
 
 /// <summary>A selector (or concatenation of selectors), optionally masked (<c>meta mark &amp; 0x4000</c>).</summary>
@@ -45,6 +47,9 @@ internal sealed class NftSelector
     public uint Mask;
 
     public NftType[] Types => Fields.Select(NftValues.TypeOf).ToArray();
+
+    /// <summary>Whether a field is read from the packet's conntrack entry (<c>ct state</c>, <c>ct status</c>, <c>ct mark</c>).</summary>
+    public bool ReadsConntrack => Array.Exists(Fields, f => f is NftField.CtState or NftField.CtStatus or NftField.CtMark);
 
     public bool Read(PacketContext ctx, Span<uint> values)
     {
@@ -74,6 +79,7 @@ internal sealed class NftSelector
 internal sealed class NftMatch : NftExpr
 {
     public NftSelector Selector = new();
+    public override bool NeedsConntrack => Selector.ReadsConntrack;
     public bool Negate;
     // single value / range (one field)
     public bool Single;
@@ -142,6 +148,7 @@ internal sealed class NftMatch : NftExpr
 internal sealed class NftVmap : NftExpr
 {
     public NftSelector Selector = new();
+    public override bool NeedsConntrack => Selector.ReadsConntrack;
     public NftSet? Map;
     public string? MapRef;
 
@@ -233,6 +240,7 @@ internal sealed class NftMarkSet : NftExpr
     public char Op; // '=' constant, '|', '&', '^'
     public NftField Source = NftField.Mark;
     public uint Value;
+    public override bool NeedsConntrack => Ct || Source == NftField.CtMark;
 
     public override bool Eval(PacketContext ctx, ref NftOutcome outcome)
     {
@@ -258,6 +266,7 @@ internal sealed class NftMarkSet : NftExpr
 /// <summary><c>dnat [ip] to ADDR[:PORT]</c>, <c>snat [ip] to ADDR[:PORT[-PORT]]</c>, <c>masquerade [to :P[-P]] [fully-random|random]</c>.</summary>
 internal sealed class NftNat : NftExpr
 {
+    public override bool NeedsConntrack => true;
     public string Kind = "dnat";
     public bool HasAddress, IpKeyword;
     public uint Address;
@@ -315,6 +324,7 @@ internal sealed class NftSetUpdate : NftExpr
     public string Ref = "";
     public NftSet? Set;
     public NftSelector Selector = new();
+    public override bool NeedsConntrack => Selector.ReadsConntrack;
     public TimeSpan? Timeout;
 
     public override string? SetName => Ref;

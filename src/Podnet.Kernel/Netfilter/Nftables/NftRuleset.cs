@@ -34,6 +34,26 @@ public sealed class NftRuleset
         }
     }
 
+    /// <summary>
+    /// Whether the ruleset needs connection tracking: an expression that reads or binds conntrack
+    /// (<c>ct state</c>, <c>ct mark</c>, <c>dnat</c>, <c>snat</c>, <c>masquerade</c>), in any chain. An
+    /// empty nat chain does not (checked on Linux 6.x).
+    /// </summary>
+    internal bool NeedsConntrack()
+    {
+        foreach (var t in Tables)
+        {
+            if (t.Family == "ip6") continue;
+            foreach (var c in t.Chains)
+            {
+                foreach (var r in c.Rules)
+                    foreach (var e in r.Exprs)
+                        if (e.NeedsConntrack) return true;
+            }
+        }
+        return false;
+    }
+
     private sealed class BaseChainFunction(NftRuleset rs, NftTable table, NftChain chain) : HookFunction(chain.Hook!.Value, chain.Priority)
     {
         public override bool IsNat => chain.Type == "nat";
