@@ -141,6 +141,16 @@ public sealed class Netfilter : INetfilter
         _dirty = false;
     }
 
+    /// <summary>
+    /// Whether any function is registered at <paramref name="hook"/>. The stack skips a hook without
+    /// any (building no view of the packet), as NF_HOOK does in Linux when the hook has no entries.
+    /// </summary>
+    internal bool HasFunctions(NetfilterHook hook)
+    {
+        if (_dirty) Rebuild();
+        return _hooks[(int)hook].Length != 0;
+    }
+
     /// <summary>Runs every function registered at <paramref name="hook"/> over the packet, in priority order.</summary>
     public NetfilterVerdict Process(NetfilterHook hook, NetfilterPacket packet)
     {

@@ -14,6 +14,12 @@ public sealed partial class NetNamespace
     /// <summary>Runs one hook over the IPv4 packet at offset 14 of <paramref name="f"/>; false when it was dropped or rejected.</summary>
     private bool Hook(NetfilterHook hook, Frame f, NetDevice? inDev, NetDevice? outDev, bool local)
     {
+        if (_emulatedNetfilter is { } enf && !enf.HasFunctions(hook))
+        {
+            // nothing registered at this hook: nothing to run (a kept view is forgotten, as by any hook call)
+            _viewFrame = null;
+            return true;
+        }
         NetfilterPacket? p;
         if (ReferenceEquals(_viewFrame, f) && hook == _viewNext && !_hookPacketBusy)
         {
@@ -97,6 +103,7 @@ public sealed partial class NetNamespace
             return BridgeHookResult.Stolen;
         }
         _viewFrame = null;
+        if (_emulatedNetfilter is { } enf && !enf.HasFunctions(hook)) return BridgeHookResult.Continue;
         var p = RentPacket(f);
         if (p == null) return BridgeHookResult.Continue;
         p.Bridged = true;
