@@ -11,6 +11,9 @@ namespace Podnet.Bench.Netfilter;
 /// TCP connect, one 100-byte request and response, and close, to a service address that the client
 /// namespace's netfilter DNATs (kube-proxy-like nat rules in OUTPUT, conntrack reverse NAT on the way
 /// back), across a bridge to the server namespace. One op = one connection; tracing off; virtual time.
+/// The server namespace has no rules, so (as in Linux) it tracks nothing; with
+/// <see cref="ServerConntrack"/> it loads a host's usual INVALID-drop rule, which makes it track every
+/// connection too (conntrack at both ends).
 /// </summary>
 [MemoryDiagnoser]
 public class TcpThroughDnatBenchmarks
@@ -19,6 +22,10 @@ public class TcpThroughDnatBenchmarks
     private World _world = null!;
     private NetNamespace _client = null!;
     private uint _vip;
+
+    /// <summary>Whether the server namespace tracks connections as well (an INVALID-drop rule there).</summary>
+    [Params(false, true)]
+    public bool ServerConntrack { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -50,6 +57,11 @@ public class TcpThroughDnatBenchmarks
         // service 0 -> endpoints 10.0.0.1 and 10.0.0.1 of the generator; point it at the server instead
         r = nf.IptablesRestore("*nat\n:KUBE-SVC-0 - [0:0]\n-A KUBE-SVC-0 -p tcp -j DNAT --to-destination 10.0.0.11:80\nCOMMIT\n", noflush: true);
         if (r.ExitCode != 0) throw new InvalidOperationException(r.Stderr);
+        if (ServerConntrack)
+        {
+            r = ((Podnet.Kernel.Netfilter.Netfilter)pair[1].Netfilter!).IptablesRestore("*filter\n-A INPUT -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n");
+            if (r.ExitCode != 0) throw new InvalidOperationException(r.Stderr);
+        }
         _vip = Ipv4Address.Parse(KubeProxyRules.ServiceIp(0));
         var listener = pair[1].Tcp.Listen(0, 80).Listener!;
         TcpEchoWorkload.StartServer(w, listener);
