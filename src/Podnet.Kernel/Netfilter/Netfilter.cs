@@ -22,6 +22,8 @@ public sealed class Netfilter : INetfilter
     // packet), so that the kernel's own functions are called directly and NAT chains are recognised
     // without a virtual call
     private HookSlot[][] _hooks = new HookSlot[5][];
+    // bit h set when hook h has functions (read on every hook call, so kept beside the lists)
+    private int _hookMask;
 
     private readonly record struct HookSlot(FunctionKind Kind, HookFunction Function);
 
@@ -138,6 +140,10 @@ public sealed class Netfilter : INetfilter
                 }, x.f)).ToArray();
         }
         _hooks = arr;
+        int mask = 0;
+        for (int i = 0; i < 5; i++)
+            if (arr[i].Length != 0) mask |= 1 << i;
+        _hookMask = mask;
         _dirty = false;
     }
 
@@ -145,9 +151,12 @@ public sealed class Netfilter : INetfilter
     /// Whether any function is registered at <paramref name="hook"/>. The stack skips a hook without
     /// any (building no view of the packet), as NF_HOOK does in Linux when the hook has no entries.
     /// </summary>
-    internal bool HasFunctions(NetfilterHook hook)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool HasFunctions(NetfilterHook hook) => !_dirty ? (_hookMask & (1 << (int)hook)) != 0 : HasFunctionsAfterRebuild(hook);
+
+    private bool HasFunctionsAfterRebuild(NetfilterHook hook)
     {
-        if (_dirty) Rebuild();
+        Rebuild();
         return _hooks[(int)hook].Length != 0;
     }
 

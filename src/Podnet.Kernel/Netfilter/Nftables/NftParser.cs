@@ -65,6 +65,20 @@ internal sealed class NftParser
         while (!AtEnd && (_t[_i].IsNewline || (_t[_i].Text == ";" && !_t[_i].Quoted))) _i++;
     }
 
+    /// <summary>
+    /// nft's grammar ends every item of a block (a hook spec, a policy, a rule, a chain or set block
+    /// in a table, a set's type) with a newline or a semicolon: <c>{ type filter hook input priority 0 }</c>
+    /// is an error. The separator is left for the block's loop to skip.
+    /// </summary>
+    private void Separator(bool concatenation = false)
+    {
+        if (AtEnd) throw Unexpected();
+        var t = _t[_i];
+        if (t.IsNewline || (t.Text == ";" && !t.Quoted)) return;
+        var e = Unexpected();
+        throw new NftException(e.Message + ", expecting newline or semicolon" + (concatenation ? " or ." : ""), e.Line, e.Column, e.EndColumn);
+    }
+
     private void SkipNewlines()
     {
         while (!AtEnd && _t[_i].IsNewline) _i++;
@@ -239,7 +253,7 @@ internal sealed class NftParser
         }
     }
 
-    /// <summary>Block syntax: <c>table ip NAME { chain C { ... } set S { ... } }</c>.</summary>
+    /// <summary>Block syntax: <c>table ip NAME { chain C { ... }; set S { ... }; }</c> (or with newlines).</summary>
     private void TableBlock(NftToken at, List<NftCommand> cmds)
     {
         var fam = Family();
@@ -255,8 +269,8 @@ internal sealed class NftParser
             var kw = Take();
             switch (kw.Text)
             {
-                case "comment": comment = Take().Text; break;
-                case "flags": Take(); break;
+                case "comment": comment = Take().Text; Separator(); break;
+                case "flags": Take(); Separator(); break;
                 case "chain":
                 {
                     var name = Name();
@@ -264,6 +278,7 @@ internal sealed class NftParser
                     var spec = new ChainSpec();
                     var rules = new List<(NftToken, NftExpr[], string?)>();
                     ChainBody(spec, rules);
+                    Separator();
                     decls.Add(new NftCommand(name, w => w.Chain("add", fam, table, name, spec)));
                     foreach (var (rt, ex, c) in rules)
                         ruleCmds.Add(new NftCommand(rt, w => w.Rule("add", fam, table, name, ex, c, null, null)));
@@ -275,6 +290,7 @@ internal sealed class NftParser
                     Expect("{");
                     var spec = new SetSpec { IsMap = kw.Text == "map" };
                     SetBody(spec);
+                    Separator();
                     decls.Add(new NftCommand(name, w => w.Set("add", fam, table, name, spec)));
                     break;
                 }
@@ -328,6 +344,7 @@ internal sealed class NftParser
                 spec.Hook = h.Text;
                 Expect("priority");
                 spec.Priority = Priority(spec.Hook);
+                Separator();
                 continue;
             }
             if (Is("policy"))
@@ -336,18 +353,21 @@ internal sealed class NftParser
                 var p = Take();
                 if (p.Text is not ("accept" or "drop")) throw NftException.At(p, "syntax error, unexpected string, expecting accept or drop");
                 spec.Policy = p.Text;
+                Separator();
                 continue;
             }
             if (Is("comment") && rules is null || Is("comment") && _i + 2 < _t.Count && (_t[_i + 2].IsNewline || _t[_i + 2].Text == ";"))
             {
                 _i++;
                 spec.Comment = Take().Text;
+                Separator();
                 continue;
             }
-            if (Is("device") || Is("devices")) { _i++; Take(); continue; }
+            if (Is("device") || Is("devices")) { _i++; Take(); Separator(); continue; }
             if (rules is null) throw Unexpected();
             var start = Peek;
             var (exprs, comment) = Statements(stopAtBrace: true);
+            Separator();
             rules.Add((start, exprs, comment));
         }
     }
@@ -391,22 +411,25 @@ internal sealed class NftParser
             {
                 case "type":
                     while (!AtEnd && !_t[_i].IsNewline && _t[_i].Text is not (";" or "}")) spec.TypeTokens.Add(_t[_i++]);
+                    Separator(concatenation: true);
                     break;
                 case "typeof":
                     spec.TypeofTokens = new List<NftToken>();
                     while (!AtEnd && !_t[_i].IsNewline && _t[_i].Text is not (";" or "}")) spec.TypeofTokens.Add(_t[_i++]);
+                    Separator(concatenation: true);
                     break;
                 case "flags":
                     spec.Flags.Add(Take().Text);
                     while (Is(",")) { _i++; spec.Flags.Add(Take().Text); }
                     foreach (var f in spec.Flags.SelectMany(x => x.Split(',')))
                         if (f is not ("interval" or "timeout" or "dynamic" or "constant")) throw NftException.At(kw, $"unknown set flag {f}");
+                    Separator();
                     break;
-                case "timeout": spec.Timeout = ParseDuration(Take()); break;
-                case "comment": spec.Comment = Take().Text; break;
-                case "size": spec.Size = int.Parse(Take().Text, CultureInfo.InvariantCulture); break;
-                case "policy": Take(); break;
-                case "gc-interval": Take(); break;
+                case "timeout": spec.Timeout = ParseDuration(Take()); Separator(); break;
+                case "comment": spec.Comment = Take().Text; Separator(); break;
+                case "size": spec.Size = int.Parse(Take().Text, CultureInfo.InvariantCulture); Separator(); break;
+                case "policy": Take(); Separator(); break;
+                case "gc-interval": Take(); Separator(); break;
                 case "elements":
                     Expect("=");
                     Expect("{");
