@@ -47,6 +47,9 @@ public sealed class ConntrackEntry
 
     internal ConntrackRef OriginalRef { get; }
     internal ConntrackRef ReplyRef { get; }
+    // each direction's tuple hash and whether the table's hash holds that direction
+    internal int OriginalHash, ReplyHash;
+    internal bool OriginalHashed, ReplyHashed;
     // made on first use: only ICMP errors about the connection carry them
     private ConntrackRef? _relatedOriginalRef, _relatedReplyRef;
     internal ConntrackRef RelatedOriginalRef => _relatedOriginalRef ??= new ConntrackRef(this, ConntrackDirection.Original, true);
@@ -71,9 +74,6 @@ public sealed class ConntrackRef
     /// <summary>True for ICMP errors about this connection (ctstate RELATED).</summary>
     public bool Related { get; }
     internal bool Untracked { get; init; }
-    // this direction's tuple hash and whether the table holds this node (for OriginalRef / ReplyRef of a confirmed entry)
-    internal int Hash;
-    internal bool Hashed;
 
     internal static readonly ConntrackRef Invalid = new(null, ConntrackDirection.Original, false);
     internal static readonly ConntrackRef NotTracked = new(null, ConntrackDirection.Original, false) { Untracked = true };

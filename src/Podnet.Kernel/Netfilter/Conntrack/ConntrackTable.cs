@@ -13,17 +13,18 @@ public sealed class ConntrackTable
     private const byte FlagFin = 0x01, FlagSyn = 0x02, FlagRst = 0x04, FlagAck = 0x10;
     private static readonly TimeSpan UdpStreamAfter = TimeSpan.FromSeconds(2);
 
-    // The hash by tuple (nf_conntrack_hash): an open-addressing table of (hash, node) slots with linear
-    // probing, where a node is an entry's direction ref (as nf_conntrack_tuple_hash lives inside nf_conn).
-    // A probe compares the hashes stored in the slots and touches a node only when its hash matches, so
-    // lookups, inserts and removals do not walk through other connections' objects (a chained table
-    // loads every node of the chain); inserting and removing allocate nothing. At most half the slots
-    // are used; removal shifts the following slots back (no tombstones). A tuple maps to at most one
-    // entry: inserting one that is already there replaces it.
+    // The hash by tuple (nf_conntrack_hash): an open-addressing table of (hash, entry, direction) slots
+    // with linear probing (as nf_conntrack_tuple_hash lives inside nf_conn, a slot names the entry and
+    // which of its two tuples it holds). A probe compares the hashes stored in the slots and touches an
+    // entry only when its hash matches, so lookups, inserts and removals do not walk through other
+    // connections' objects (a chained table loads every node of the chain); inserting and removing
+    // allocate nothing. At most half the slots are used; removal shifts the following slots back (no
+    // tombstones). A tuple maps to at most one entry: inserting one that is already there replaces it.
     private struct Slot
     {
-        public ConntrackRef? Node;
+        public ConntrackEntry? Entry;
         public int Hash;
+        public bool Reply;
     }
     private Slot[] _slots = new Slot[2048];
     private int _hashed;
@@ -64,39 +65,51 @@ public sealed class ConntrackTable
         if (e.NextInTable is null) _last = e.PreviousInTable; else e.NextInTable.PreviousInTable = e.PreviousInTable;
         e.PreviousInTable = e.NextInTable = null;
         _count--;
-        Unhash(e.OriginalRef);
-        Unhash(e.ReplyRef);
+        Unhash(e, reply: false);
+        Unhash(e, reply: true);
     }
 
-    private void Hash(ConntrackRef node, in ConntrackTuple t)
+    private void Hash(ConntrackEntry e, bool reply, in ConntrackTuple t)
     {
         int h = t.GetHashCode();
         // a tuple already in the table now names the new entry (the old one stays listed until it goes)
-        var old = Lookup(t, h);
-        if (old is not null) Unhash(old);
+        ref var found = ref Lookup(t, h);
+        if (found.Entry is { } old) Unhash(old, found.Reply);
         if ((_hashed + 1) * 2 > _slots.Length) Grow();
         var slots = _slots;
         int mask = slots.Length - 1;
         int i = h & mask;
-        while (slots[i].Node is not null) i = (i + 1) & mask;
-        slots[i].Node = node;
+        while (slots[i].Entry is not null) i = (i + 1) & mask;
+        slots[i].Entry = e;
         slots[i].Hash = h;
-        node.Hash = h;
-        node.Hashed = true;
+        slots[i].Reply = reply;
+        if (reply) { e.ReplyHash = h; e.ReplyHashed = true; }
+        else { e.OriginalHash = h; e.OriginalHashed = true; }
         _hashed++;
     }
 
-    private void Unhash(ConntrackRef node)
+    private void Unhash(ConntrackEntry e, bool reply)
     {
-        if (!node.Hashed) return;
-        node.Hashed = false;
+        int h;
+        if (reply)
+        {
+            if (!e.ReplyHashed) return;
+            e.ReplyHashed = false;
+            h = e.ReplyHash;
+        }
+        else
+        {
+            if (!e.OriginalHashed) return;
+            e.OriginalHashed = false;
+            h = e.OriginalHash;
+        }
         _hashed--;
         var slots = _slots;
         int mask = slots.Length - 1;
-        int i = node.Hash & mask;
-        while (!ReferenceEquals(slots[i].Node, node))
+        int i = h & mask;
+        while (!ReferenceEquals(slots[i].Entry, e) || slots[i].Reply != reply)
         {
-            if (slots[i].Node is null) return;
+            if (slots[i].Entry is null) return;
             i = (i + 1) & mask;
         }
         // backward-shift deletion: move later slots of the probe run into the hole when their home
@@ -105,7 +118,7 @@ public sealed class ConntrackTable
         while (true)
         {
             j = (j + 1) & mask;
-            if (slots[j].Node is null) break;
+            if (slots[j].Entry is null) break;
             int home = slots[j].Hash & mask;
             bool stays = i <= j ? i < home && home <= j : i < home || home <= j;
             if (stays) continue;
@@ -122,42 +135,43 @@ public sealed class ConntrackTable
         int mask = slots.Length - 1;
         foreach (var s in old)
         {
-            if (s.Node is null) continue;
+            if (s.Entry is null) continue;
             int i = s.Hash & mask;
-            while (slots[i].Node is not null) i = (i + 1) & mask;
+            while (slots[i].Entry is not null) i = (i + 1) & mask;
             slots[i] = s;
         }
         _slots = slots;
     }
 
-    // the hash node (entry and direction) holding t, expired or not
-    private ConntrackRef? Lookup(in ConntrackTuple t, int h)
+    // the slot holding t (expired or not), or the empty slot where its probe ended
+    private ref Slot Lookup(in ConntrackTuple t, int h)
     {
         var slots = _slots;
         int mask = slots.Length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask)
         {
             ref var s = ref slots[i];
-            if (s.Node is not { } n) return null;
-            if (s.Hash == h && n.Entry!.TupleOf(n.Direction) == t) return n;
+            if (s.Entry is not { } e) return ref s;
+            if (s.Hash == h && (s.Reply ? e.Reply : e.Original) == t) return ref s;
         }
     }
 
     /// <summary>True when a confirmed live entry already uses <paramref name="t"/> in either direction.</summary>
     public bool IsTaken(ConntrackTuple t, TimeSpan now) =>
-        Lookup(t, t.GetHashCode()) is { } n && n.Entry!.Expires > now;
+        Lookup(t, t.GetHashCode()).Entry is { } e && e.Expires > now;
 
-    // the live entry holding t (an expired one is removed on the way, as the kernel's lookup does)
+    // the live entry holding t and its direction's ref (an expired one is removed on the way, as the
+    // kernel's lookup does)
     private ConntrackRef? Find(in ConntrackTuple t, TimeSpan now)
     {
-        var n = Lookup(t, t.GetHashCode());
-        if (n is null) return null;
-        if (n.Entry!.Expires <= now)
+        ref var s = ref Lookup(t, t.GetHashCode());
+        if (s.Entry is not { } e) return null;
+        if (e.Expires <= now)
         {
-            Remove(n.Entry);
+            Remove(e);
             return null;
         }
-        return n;
+        return s.Reply ? e.ReplyRef : e.OriginalRef;
     }
 
     /// <summary>
@@ -303,8 +317,8 @@ public sealed class ConntrackTable
             _sweepAt = Math.Max(4096, 2 * _count);
         }
         e.Confirmed = true;
-        Hash(e.OriginalRef, e.Original);
-        if (e.Reply != e.Original) Hash(e.ReplyRef, e.Reply);
+        Hash(e, reply: false, e.Original);
+        if (e.Reply != e.Original) Hash(e, reply: true, e.Reply);
         e.InTable = true;
         e.PreviousInTable = _last;
         e.NextInTable = null;
@@ -322,7 +336,7 @@ public sealed class ConntrackTable
         {
             var next = e.NextInTable;
             e.InTable = false;
-            e.OriginalRef.Hashed = e.ReplyRef.Hashed = false;
+            e.OriginalHashed = e.ReplyHashed = false;
             e.PreviousInTable = e.NextInTable = null;
             e = next;
         }
