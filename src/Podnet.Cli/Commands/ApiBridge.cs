@@ -26,12 +26,6 @@ public static class ApiBridge
     /// <summary>An object as <c>-o json</c> prints it.</summary>
     public static string ToJson(KubeObject obj) => ObjectWriter.ToJson(obj);
 
-    /// <summary>A <c>kind: List</c> as <c>-o yaml</c> prints it.</summary>
-    public static string ToYamlList(IEnumerable<KubeObject> objects) => ObjectWriter.ToYamlList(objects);
-
-    /// <summary>A <c>kind: List</c> as <c>-o json</c> prints it.</summary>
-    public static string ToJsonList(IEnumerable<KubeObject> objects) => ObjectWriter.ToJsonList(objects);
-
     /// <summary>The object as compact JSON (for the last-applied-configuration annotation).</summary>
     public static string ToCompactJson(KubeObject obj) => KubeObjectCodec.EncodeString(obj);
 }

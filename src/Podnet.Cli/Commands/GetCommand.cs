@@ -2,6 +2,7 @@ using System.CommandLine;
 using Podnet.Cli.Printers;
 using Podnet.Cluster;
 using Podnet.Cluster.Api.Meta;
+using Podnet.Cluster.Api.Serialization;
 
 namespace Podnet.Cli.Commands;
 
@@ -152,11 +153,14 @@ public static class GetCommand
         {
             if (singleItem && found.Count == 1)
             {
-                context.Out.Write(output == "yaml" ? ApiBridge.ToYaml(found[0]) : ApiBridge.ToJson(found[0]) + "\n");
+                // kubectl's JSON printer ends the document with one newline, as the YAML one does
+                context.Out.Write(output == "yaml" ? ApiBridge.ToYaml(found[0]) : ApiBridge.ToJson(found[0]));
             }
             else if (found.Count > 0 || errors.Count == 0)
             {
-                context.Out.Write(output == "yaml" ? ApiBridge.ToYamlList(found) : ApiBridge.ToJsonList(found) + "\n");
+                // written item by item (a list of 150k pods is not built as one tree and one string first)
+                if (output == "yaml") ObjectWriter.WriteYamlList(found, context.Out);
+                else ObjectWriter.WriteJsonList(found, context.Out);
             }
         }
         else if (rows == 0 && errors.Count == 0)

@@ -99,6 +99,12 @@ public sealed class GetGoldenTests
         Assert.Contains("kind: List\nmetadata:\n  resourceVersion: \"\"\n", many, StringComparison.Ordinal);
         var json = Run("get", "svc", "backend", "-n", "shop", "-o", "json").Out;
         Assert.StartsWith("{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Service\",", json, StringComparison.Ordinal);
+        // kubectl's printers end a document with one newline (json.MarshalIndent + '\n'), no blank line
+        Assert.EndsWith("}\n}\n", json, StringComparison.Ordinal);
+        var jsonList = Run("get", "svc", "-n", "shop", "-o", "json").Out;
+        Assert.StartsWith("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n", jsonList, StringComparison.Ordinal);
+        Assert.EndsWith("    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n", jsonList, StringComparison.Ordinal);
+        Assert.EndsWith("kind: List\nmetadata:\n  resourceVersion: \"\"\n", many, StringComparison.Ordinal);
     }
 
     [Fact]

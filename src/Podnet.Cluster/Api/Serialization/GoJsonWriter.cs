@@ -22,6 +22,18 @@ public static class GoJsonWriter
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Renders <paramref name="node"/> as <see cref="Write"/> renders a value at nesting depth
+    /// <paramref name="depth"/> (its first line not indented, the rest indented for that depth), so a
+    /// long list can be written one item at a time.
+    /// </summary>
+    public static string WriteAtDepth(JsonNode? node, int depth)
+    {
+        var sb = new StringBuilder();
+        WriteNode(sb, node, depth);
+        return sb.ToString();
+    }
+
     /// <summary>Renders a tree as Go's <c>json.Marshal</c> of a map does: compact, keys sorted (no trailing newline).</summary>
     public static string WriteCompact(JsonNode? node)
     {

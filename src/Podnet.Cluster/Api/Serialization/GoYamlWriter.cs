@@ -24,6 +24,18 @@ public static class GoYamlWriter
         return w.ToString();
     }
 
+    /// <summary>
+    /// Renders <paramref name="node"/> as one item of a block sequence at the document's top level
+    /// (<c>- key: ...</c>), exactly as <see cref="Write"/> renders it inside a top-level key's sequence,
+    /// so a long list can be written one item at a time.
+    /// </summary>
+    public static string WriteTopLevelSequenceItem(JsonNode? node)
+    {
+        var w = new Emitter();
+        w.SequenceItem(node, 0);
+        return w.ToString();
+    }
+
     private sealed class Emitter
     {
         private readonly StringBuilder _sb = new();
@@ -94,20 +106,26 @@ public static class GoYamlWriter
                 }
 
                 first = false;
-                Append("- ");
-                switch (item)
-                {
-                    case JsonObject child when child.Count > 0:
-                        Mapping(child, indent + 2, true);
-                        break;
-                    case JsonArray arr when arr.Count > 0:
-                        Sequence(arr, indent + 2, true);
-                        break;
-                    default:
-                        InlineValue(item, indent + 2);
-                        Newline();
-                        break;
-                }
+                SequenceItem(item, indent);
+            }
+        }
+
+        // "- " and the item, at a line already indented to indent
+        public void SequenceItem(JsonNode? item, int indent)
+        {
+            Append("- ");
+            switch (item)
+            {
+                case JsonObject child when child.Count > 0:
+                    Mapping(child, indent + 2, true);
+                    break;
+                case JsonArray arr when arr.Count > 0:
+                    Sequence(arr, indent + 2, true);
+                    break;
+                default:
+                    InlineValue(item, indent + 2);
+                    Newline();
+                    break;
             }
         }
 

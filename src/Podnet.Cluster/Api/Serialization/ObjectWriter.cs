@@ -26,6 +26,43 @@ public static class ObjectWriter
     public static string ToYamlStream(IEnumerable<KubeObject> objects) =>
         string.Join("---\n", objects.Select(ToYaml));
 
+    /// <summary>
+    /// Writes the same text as <see cref="ToYamlList"/> to <paramref name="output"/> one item at a
+    /// time (kubectl's printer also streams), so printing a long list holds one encoded item at once
+    /// instead of the whole tree and text.
+    /// </summary>
+    public static void WriteYamlList(IReadOnlyCollection<KubeObject> objects, TextWriter output)
+    {
+        output.Write("apiVersion: v1\n");
+        if (objects.Count == 0) output.Write("items: []\n");
+        else
+        {
+            output.Write("items:\n");
+            foreach (var o in objects) output.Write(GoYamlWriter.WriteTopLevelSequenceItem(KubeObjectCodec.Encode(o)));
+        }
+        output.Write("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    }
+
+    /// <summary>Writes the same text as <see cref="ToJsonList"/> to <paramref name="output"/> one item at a time.</summary>
+    public static void WriteJsonList(IReadOnlyCollection<KubeObject> objects, TextWriter output)
+    {
+        output.Write("{\n    \"apiVersion\": \"v1\",\n");
+        if (objects.Count == 0) output.Write("    \"items\": [],\n");
+        else
+        {
+            output.Write("    \"items\": [\n");
+            int left = objects.Count;
+            foreach (var o in objects)
+            {
+                output.Write("        ");
+                output.Write(GoJsonWriter.WriteAtDepth(KubeObjectCodec.Encode(o), 2));
+                output.Write(--left > 0 ? ",\n" : "\n");
+            }
+            output.Write("    ],\n");
+        }
+        output.Write("    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n");
+    }
+
     /// <summary>The List wrapper as a JSON tree.</summary>
     public static JsonObject ListNode(IEnumerable<KubeObject> objects)
     {

@@ -31,6 +31,38 @@ public class OutputFormatTests
         TestData.AssertGolden("list-output.yaml", ObjectWriter.ToYamlList([svc, svc]));
     }
 
+    [Fact]
+    public void Streamed_lists_are_the_text_of_the_rendered_tree()
+    {
+        // every kind a converged cluster holds (nested lists, multi-line strings such as the Corefile, Events)
+        var objects = Podnet.Cluster.Tests.Runtime.RuntimeFixture.Converged("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web}
+            spec: {selector: {app: web}, ports: [{port: 80}]}
+            """).All.ToList();
+        var svc = Load("service-input.yaml");
+        foreach (var list in new List<Podnet.Cluster.Api.Meta.KubeObject>[] { [], [svc], [svc, svc], objects })
+        {
+            var yaml = new StringWriter();
+            ObjectWriter.WriteYamlList(list, yaml);
+            Assert.Equal(ObjectWriter.ToYamlList(list), yaml.ToString());
+            var json = new StringWriter();
+            ObjectWriter.WriteJsonList(list, json);
+            Assert.Equal(ObjectWriter.ToJsonList(list), json.ToString());
+        }
+    }
+
     [Theory]
     [InlineData("a2", "a10")]
     [InlineData("app", "app.kubernetes.io/name")]
