@@ -162,6 +162,15 @@ public class ConntrackNatTests
         Assert.Empty(nf.Conntrack.Entries(host.Now));
     }
 
+    // a netfilter at 10.0.0.1 with the rules loaded by iptables-restore or nft -f
+    private static Podnet.Kernel.Netfilter.Netfilter WithRules(string tool, string rules, out TestHost host)
+    {
+        var nf = TestHost.Create(out host, "10.0.0.1");
+        var r = tool == "nft" ? nf.Nft(["-f", "-"], rules) : nf.IptablesRestore(rules);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return nf;
+    }
+
     // a rule whose match needs conntrack (a host's usual INVALID drop), so that the namespace tracks
     private static void NeedConntrack(Podnet.Kernel.Netfilter.Netfilter nf) =>
         Assert.Equal(0, nf.IptablesRestore("*filter\n-A INPUT -m conntrack --ctstate INVALID -j DROP\nCOMMIT\n").ExitCode);
@@ -190,9 +199,7 @@ public class ConntrackNatTests
     [InlineData("nft", "table ip t { chain c { type filter hook input priority 0; }; chain d { ip daddr 10.0.0.9 dnat to 10.0.0.1; }; }")]
     public void RulesThatNeedConntrackTurnItOnWhileTheyAreLoaded(string tool, string rules)
     {
-        var nf = TestHost.Create(out var host, "10.0.0.1");
-        var r = tool == "nft" ? nf.Nft(["-f", "-"], rules) : nf.IptablesRestore(rules);
-        Assert.True(r.ExitCode == 0, r.Stderr);
+        var nf = WithRules(tool, rules, out var host);
         Assert.True(nf.Tracking);
         nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
         Assert.Single(nf.Conntrack.Entries(host.Now));
@@ -209,9 +216,7 @@ public class ConntrackNatTests
     [InlineData("nft", "table ip t { chain c { type nat hook postrouting priority 100; }; }")]
     public void NatChainsThatDoNoNatDoNotTrack(string tool, string rules)
     {
-        var nf = TestHost.Create(out var host, "10.0.0.1");
-        var r = tool == "nft" ? nf.Nft(["-f", "-"], rules) : nf.IptablesRestore(rules);
-        Assert.True(r.ExitCode == 0, r.Stderr);
+        var nf = WithRules(tool, rules, out var host);
         Assert.False(nf.Tracking);
         nf.Deliver(Pkt.Udp("10.0.0.2:5353", "10.0.0.1:53"));
         Assert.Empty(nf.Conntrack.Entries(host.Now));
