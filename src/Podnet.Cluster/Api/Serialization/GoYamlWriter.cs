@@ -205,7 +205,24 @@ public static class GoYamlWriter
 
         private enum Style { Plain, Single, Double, Literal }
 
+        // ChooseStyle is a pure function of the text, and a list of many objects repeats most of its keys and
+        // values ("name", "TCP", "IfNotPresent", label values): each thread remembers the styles of short
+        // strings it has rendered (cleared when full, so unique values such as uids do not pile up)
+        [ThreadStatic] private static Dictionary<string, Style>? _keyStyles, _valueStyles;
+        private const int StyleCacheLimit = 1 << 16, StyleCacheMaxLength = 96;
+
         private static Style ChooseStyle(string s, bool isKey)
+        {
+            if (s.Length > StyleCacheMaxLength) return ComputeStyle(s, isKey);
+            var cache = isKey ? _keyStyles ??= new(StringComparer.Ordinal) : _valueStyles ??= new(StringComparer.Ordinal);
+            if (cache.TryGetValue(s, out var known)) return known;
+            var style = ComputeStyle(s, isKey);
+            if (cache.Count >= StyleCacheLimit) cache.Clear();
+            cache[s] = style;
+            return style;
+        }
+
+        private static Style ComputeStyle(string s, bool isKey)
         {
             // yaml.v2 encoder: a string that would resolve to another type is double-quoted;
             // one with a line break asks for literal style; else plain is asked for.

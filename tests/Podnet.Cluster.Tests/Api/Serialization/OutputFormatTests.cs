@@ -63,6 +63,17 @@ public class OutputFormatTests
         }
     }
 
+    [Fact]
+    public void Scalar_styles_are_the_same_when_remembered_and_differ_between_keys_and_values()
+    {
+        // the style cache is per string and per role: an empty or multi-line key is quoted where the
+        // same text as a value is not, on the first rendering and on every later one
+        var node = System.Text.Json.Nodes.JsonNode.Parse("""{"": "", "a\nb": "a\nb", "x": "2026-11-21T12:00:00Z", "y": "true", "z": "plain"}""");
+        var first = GoYamlWriter.Write(node);
+        Assert.Equal("\"\": \"\"\n\"a\\nb\": |-\n  a\n  b\nx: \"2026-11-21T12:00:00Z\"\n\"y\": \"true\"\nz: plain\n", first);
+        Assert.Equal(first, GoYamlWriter.Write(node));
+    }
+
     [Theory]
     [InlineData("a2", "a10")]
     [InlineData("app", "app.kubernetes.io/name")]
