@@ -86,8 +86,8 @@ public sealed class Netfilter : INetfilter
     /// Linux since 4.10, they are registered per namespace only while something needs them
     /// (nf_ct_netns_get): an iptables rule with a conntrack or state match or a NAT or CONNMARK
     /// target, an nft expression reading or binding conntrack (ct, dnat, snat, masquerade), or IPVS
-    /// virtual services (kube-proxy's IPVS mode runs with vs/conntrack=1). A namespace with none of
-    /// these (a pod's, one with only plain filter rules, or with nat chains that do no NAT) tracks
+    /// virtual services (treated as IPVS with vs/conntrack=1). A namespace with none of
+    /// these (one with no rules, only plain filter rules, or nat chains that do no NAT) tracks
     /// nothing new, and what it tracked before stays until it times out; the differential test
     /// <c>ConntrackRunsOnlyWhereTheRulesNeedIt</c> checks this against the real kernel.
     /// </summary>
