@@ -101,8 +101,9 @@ public class SctpTests
         var nf = new Podnet.Kernel.Netfilter.Netfilter(r, r.Name);
         r.Netfilter = nf;
         Assert.Equal(0, nf.IptablesRestore("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p sctp -m sctp --dport 80 -j DNAT --to-destination 10.2.0.2:8080\nCOMMIT\n").ExitCode);
-        var seen = new List<byte[]>();
-        rt.GetDevice("eth0")!.AddTap(new Tap(seen));
+        var tap = new RecordingTap();
+        rt.GetDevice("eth0")!.AddTap(tap);
+        var seen = tap.Seen.Where(s => !s.Outgoing).Select(s => s.Bytes);
         var l0 = r.GetDevice("l0")!;
         l0.Receive(SctpPacket(l0.Mac, Ip("10.1.0.2"), Ip("10.1.0.1"), 5000, 80));
         w.Loop.RunUntilIdle(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
@@ -114,14 +115,6 @@ public class SctpTests
         Assert.Equal(8080, BinaryPrimitives.ReadUInt16BigEndian(sctp[2..]));
         Assert.Equal(ReferenceCrc32c(sctp), BinaryPrimitives.ReadUInt32LittleEndian(sctp[8..]));
         Assert.Single(nf.Conntrack.Entries(w.Loop.Now));
-    }
-
-    private sealed class Tap(List<byte[]> seen) : ICaptureTap
-    {
-        public void Capture(NetDevice device, Frame frame, bool outgoing)
-        {
-            if (!outgoing) seen.Add(frame.Span.ToArray());
-        }
     }
 
     /// <summary>An SCTP INIT-like packet (common header + one 20-byte chunk) with a correct checksum.</summary>

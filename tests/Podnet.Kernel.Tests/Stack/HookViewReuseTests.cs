@@ -16,14 +16,6 @@ namespace Podnet.Kernel.Tests.Stack;
 /// </summary>
 public class HookViewReuseTests
 {
-    /// <summary>Keeps a copy of every frame's bytes with its direction.</summary>
-    private sealed class CopyingTap : ICaptureTap
-    {
-        public readonly List<(bool Outgoing, byte[] Bytes)> Seen = [];
-
-        public void Capture(NetDevice device, Frame frame, bool outgoing) => Seen.Add((outgoing, frame.Span.ToArray()));
-    }
-
     [Fact]
     public void Dnat_at_output_then_snat_at_postrouting_write_both_rewrites_with_valid_checksums()
     {
@@ -39,7 +31,7 @@ public class HookViewReuseTests
             + "-A POSTROUTING -d 10.0.0.2/32 -p tcp -m tcp --dport 8080 -j SNAT --to-source 10.0.0.1:40000-40100\n"
             + "COMMIT\n");
         Assert.Equal(0, r.ExitCode);
-        var tap = new CopyingTap();
+        var tap = new RecordingTap();
         var veth1 = b.Devices.First(d => d.Name == "veth1");
         veth1.AddTap(tap);
 
@@ -72,7 +64,7 @@ public class HookViewReuseTests
         Assert.Equal(RunOutcome.Completed, res.Outcome);
 
         int arriving = 0;
-        foreach (var (outgoing, bytes) in tap.Seen)
+        foreach (var (_, outgoing, bytes) in tap.Seen)
         {
             var ip = bytes.AsSpan(EthernetHeader.Size);
             if (BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(12)) != EtherType.Ipv4) continue;

@@ -18,14 +18,6 @@ namespace Podnet.Kernel.Tests.Wire;
 /// </summary>
 public class FramePoolTests
 {
-    /// <summary>Keeps every frame object it sees, with a copy of its bytes at that moment.</summary>
-    private sealed class KeepingTap : ICaptureTap
-    {
-        public readonly List<(Frame Frame, byte[] Bytes)> Seen = [];
-
-        public void Capture(NetDevice device, Frame frame, bool outgoing) => Seen.Add((frame, frame.Span.ToArray()));
-    }
-
     private static byte[] Payload(int connection, int length)
     {
         var b = new byte[length];
@@ -105,7 +97,7 @@ public class FramePoolTests
     public void A_frame_a_capture_tap_saw_is_never_recycled()
     {
         var (w, a, b) = TwoHosts();
-        var tap = new KeepingTap();
+        var tap = new RecordingTap();
         var dev = b.Devices.First(d => d.Name == "veth1");
         dev.AddTap(tap);
         // every segment of these exchanges crosses the tapped device: none may be recycled
@@ -139,7 +131,7 @@ public class FramePoolTests
         });
         Assert.Equal(RunOutcome.Completed, res.Outcome);
         Assert.True(w.Frames.Reused > 100, $"only {w.Frames.Reused} frames were reused");
-        foreach (var (frame, bytes) in tap.Seen)
+        foreach (var (frame, _, bytes) in tap.Seen)
         {
             Assert.False(frame.InPool);
             Assert.Equal(bytes, frame.Span.ToArray());
