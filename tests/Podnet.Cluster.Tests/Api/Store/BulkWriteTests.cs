@@ -34,15 +34,6 @@ public sealed class BulkWriteTests : IDisposable
             })
             .ToList();
 
-    private static object? Scalar(string db, string sql)
-    {
-        using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
-    }
-
     private static long CreateWithNamespace(string db)
     {
         using var store = new SqliteObjectStore(db);
@@ -106,7 +97,7 @@ public sealed class BulkWriteTests : IDisposable
             Assert.Equal(revisionBefore + Objects, after.Revision);
         }
 
-        Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
+        Assert.Equal("wal", SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
     }
 
     [Fact]
@@ -117,14 +108,14 @@ public sealed class BulkWriteTests : IDisposable
         using (var store = new SqliteObjectStore(Db, pageCacheKiB: 64) { BulkWriteObjects = 100 })
         {
             store.WriteView(objects, []);
-            Assert.Equal("wal", (string?)Scalar(Db, "PRAGMA journal_mode"));
+            Assert.Equal("wal", (string?)SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
 
             // a later small write goes through the WAL as before
             store.WriteView(ConfigMaps(3, "small"), []);
         }
 
         Assert.False(File.Exists(Db + "-journal"));
-        Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
+        Assert.Equal("wal", SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
         using var check = new SqliteObjectStore(Db);
         Assert.Equal("ok", check.IntegrityCheck());
         Assert.Equal(revisionBefore + 503, check.Revision);
@@ -148,7 +139,7 @@ public sealed class BulkWriteTests : IDisposable
         Assert.Equal(300, other.List(CmType).Count);
         Assert.Equal(revisionBefore + 300, other.Revision);
         Assert.Equal("ok", other.IntegrityCheck());
-        Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
+        Assert.Equal("wal", SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
     }
 
     [Fact]
@@ -181,7 +172,7 @@ public sealed class BulkWriteTests : IDisposable
         using var check = new SqliteObjectStore(Db);
         Assert.Equal(count, check.List(CmType).Count);
         Assert.Equal("ok", check.IntegrityCheck());
-        Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
+        Assert.Equal("wal", SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
     }
 
     /// <summary>

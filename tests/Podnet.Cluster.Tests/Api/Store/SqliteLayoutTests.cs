@@ -23,15 +23,6 @@ public sealed class SqliteLayoutTests : IDisposable
         Data = new Dictionary<string, string> { ["v"] = value },
     };
 
-    private static object? Scalar(string db, string sql)
-    {
-        using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
-    }
-
     [Fact]
     public void A_new_file_has_the_rowid_table_with_a_unique_key_and_8k_pages()
     {
@@ -40,12 +31,12 @@ public sealed class SqliteLayoutTests : IDisposable
             store.Apply(Manifests.Read(Manifests.App));
         }
 
-        Assert.Equal(2L, Scalar(Db, "PRAGMA user_version"));
-        Assert.Equal(8192L, Scalar(Db, "PRAGMA page_size"));
-        Assert.Equal("wal", Scalar(Db, "PRAGMA journal_mode"));
-        var table = (string)Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects'")!;
+        Assert.Equal(2L, SqliteFile.Scalar(Db, "PRAGMA user_version"));
+        Assert.Equal(8192L, SqliteFile.Scalar(Db, "PRAGMA page_size"));
+        Assert.Equal("wal", SqliteFile.Scalar(Db, "PRAGMA journal_mode"));
+        var table = (string)SqliteFile.Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects'")!;
         Assert.DoesNotContain("WITHOUT ROWID", table, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("UNIQUE", (string)Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects_key'")!, StringComparison.Ordinal);
+        Assert.Contains("UNIQUE", (string)SqliteFile.Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects_key'")!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,9 +96,9 @@ public sealed class SqliteLayoutTests : IDisposable
             Assert.Throws<AlreadyExistsException>(() => store.Create(Cm("c")));
         }
 
-        Assert.Equal(2L, Scalar(Db, "PRAGMA user_version"));
-        Assert.DoesNotContain("WITHOUT ROWID", (string)Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects'")!, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(0L, Scalar(Db, "SELECT count(*) FROM sqlite_master WHERE name = 'objects_v1'"));
+        Assert.Equal(2L, SqliteFile.Scalar(Db, "PRAGMA user_version"));
+        Assert.DoesNotContain("WITHOUT ROWID", (string)SqliteFile.Scalar(Db, "SELECT sql FROM sqlite_master WHERE name = 'objects'")!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0L, SqliteFile.Scalar(Db, "SELECT count(*) FROM sqlite_master WHERE name = 'objects_v1'"));
 
         // and it opens again (no second migration) with the same content
         using var again = new SqliteObjectStore(Db);

@@ -28,6 +28,19 @@ internal sealed class TempDir : IDisposable
     }
 }
 
+/// <summary>Reads a store file directly, beside the store (a connection of its own, not pooled).</summary>
+internal static class SqliteFile
+{
+    public static object? Scalar(string db, string sql)
+    {
+        using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}
+
 internal static class Manifests
 {
     public static List<(KubeObject, string?)> Read(string yaml, string source = "app.yaml") =>
