@@ -437,14 +437,15 @@ internal sealed class ConntrackInFunction(NetfilterHook hook) : HookFunction(hoo
     internal static void Track(PacketContext ctx)
     {
         var p = ctx.Packet;
-        var ct = ctx.Netfilter.ConntrackEnabled ? ctx.Netfilter.Conntrack.Track(p, ctx.Now) : ConntrackRef.NotTracked;
+        // registered only while the namespace tracks (Tracking)
+        var ct = ctx.Netfilter.Conntrack.Track(p, ctx.Now);
         ctx.Ct = ct;
         ctx.Tracked = true;
         if (p.Trace is { } t)
         {
             var e = ct.Entry;
             var state = ct.State;
-            string text = e is null ? "conntrack: " + (state == ConntrackState.Invalid ? "INVALID" : "UNTRACKED")
+            string text = e is null ? "conntrack: INVALID"
                 : $"conntrack: {(state == ConntrackState.New ? "NEW" : state == ConntrackState.Related ? "RELATED" : "ESTABLISHED")} {ConntrackTable.Format(e, ctx.Now)}";
             ctx.Netfilter.Trace(t, p, TraceStepKind.Conntrack, text);
         }

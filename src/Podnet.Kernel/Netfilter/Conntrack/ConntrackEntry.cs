@@ -68,22 +68,20 @@ public sealed class ConntrackRef
         Related = related;
     }
 
-    /// <summary>The entry, or null for an INVALID or untracked packet.</summary>
+    /// <summary>The entry, or null for an INVALID packet.</summary>
     public ConntrackEntry? Entry { get; }
     public ConntrackDirection Direction { get; }
     /// <summary>True for ICMP errors about this connection (ctstate RELATED).</summary>
     public bool Related { get; }
-    internal bool Untracked { get; init; }
 
     internal static readonly ConntrackRef Invalid = new(null, ConntrackDirection.Original, false);
-    internal static readonly ConntrackRef NotTracked = new(null, ConntrackDirection.Original, false) { Untracked = true };
 
     /// <summary>The ctstate of the packet.</summary>
     public ConntrackState State
     {
         get
         {
-            if (Entry is null) return Untracked ? ConntrackState.Untracked : ConntrackState.Invalid;
+            if (Entry is null) return ConntrackState.Invalid;
             if (Related) return ConntrackState.Related;
             if (Direction == ConntrackDirection.Reply || Entry.SeenReply) return ConntrackState.Established;
             return ConntrackState.New;
